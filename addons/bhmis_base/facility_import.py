@@ -1,0 +1,226 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Import of facilities from CSV or XLSX: all rows valid, or nothing written.
+
+Re-importing a file updates facilities by code and creates no duplicates.
+"""
+from dataclasses import dataclass, field
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import FacilityImportError
+from .facility import DHIS2_UID, FACILITY_TYPES, STATUSES
+from .geo import gps_problem, inside_province
+from .tabular import Problem, TableError, read_table
+
+COLUMNS = ('code', 'name', 'name_ur', 'type', 'district', 'tehsil',
+    'latitude', 'longitude', 'catchment_population', 'beds', 'open_24_7',
+    'status', 'dhis2_uid')
+REQUIRED = ('code', 'name', 'type', 'district')
+TYPES = {t for t, _ in FACILITY_TYPES}
+STATUS_VALUES = {s for s, _ in STATUSES}
+TRUE, FALSE = {'1', 'yes', 'y', 'true', 't'}, {'0', 'no', 'n', 'false', 'f'}
+
+
+@dataclass
+class Checked:
+    "Validated rows ready to write, and what is worth telling the user"
+    values: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+def _number(text, kind, row, column, problems, minimum=None):
+    if text == '':
+        return None
+    try:
+        value = kind(text)
+    except ValueError:
+        problems.append(Problem(row, column, "%r is not a %s" % (
+                    text, 'whole number' if kind is int else 'number')))
+        return None
+    if minimum is not None and value < minimum:
+        problems.append(Problem(row, column, "must be %s or more" % minimum))
+    return value
+
+
+def check_rows(records, districts, tehsils, allowed_districts=None):
+    """Validate facility rows; return Checked or raise TableError.
+
+    districts maps a lower-case district name or code to its id; tehsils
+    maps (district id, lower-case name or code) to an id.
+    allowed_districts, when given, is the set of district ids the importing
+    user may write to.
+    """
+    checked, problems, codes = Checked(), [], {}
+    for row, record in records:
+        values = {'code': record['code'], 'name': record['name']}
+        if record['code'] in codes:
+            problems.append(Problem(row, 'code',
+                    "code %s is already on row %s"
+                    % (record['code'], codes[record['code']])))
+        codes[record['code']] = row
+        if record.get('name_ur'):
+            values['name_ur'] = record['name_ur']
+        kind = record['type'].lower()
+        if kind not in TYPES:
+            problems.append(Problem(row, 'type', "unknown type %r (one of: %s)"
+                    % (record['type'], ", ".join(sorted(TYPES)))))
+        values['type'] = kind
+        district = districts.get(record['district'].lower())
+        if district is None:
+            problems.append(Problem(row, 'district',
+                    "unknown district %r" % record['district']))
+        elif allowed_districts is not None and district not in allowed_districts:
+            problems.append(Problem(row, 'district',
+                    "district %r is not one of yours" % record['district']))
+        values['district'] = district
+        if record.get('tehsil'):
+            tehsil = tehsils.get((district, record['tehsil'].lower()))
+            if tehsil is None:
+                problems.append(Problem(row, 'tehsil',
+                        "unknown tehsil %r in district %r"
+                        % (record['tehsil'], record['district'])))
+            values['tehsil'] = tehsil
+        _check_numbers(row, record, values, problems, checked)
+        _check_flags(row, record, values, problems)
+        checked.values.append(values)
+    if problems:
+        raise TableError(problems)
+    return checked
+
+
+def _check_numbers(row, record, values, problems, checked):
+    latitude = _number(
+        record.get('latitude', ''), float, row, 'latitude', problems)
+    longitude = _number(
+        record.get('longitude', ''), float, row, 'longitude', problems)
+    problem = gps_problem(latitude, longitude)
+    if problem:
+        problems.append(Problem(row, 'latitude/longitude', problem))
+    elif not inside_province(latitude, longitude):
+        checked.warnings.append(Problem(row, 'latitude/longitude',
+                "%s, %s is outside Balochistan" % (latitude, longitude)))
+    values['latitude'], values['longitude'] = latitude, longitude
+    for name in ('catchment_population', 'beds'):
+        if record.get(name, '') != '':
+            values[name] = _number(
+                record[name], int, row, name, problems, minimum=0)
+
+
+def _check_flags(row, record, values, problems):
+    flag = record.get('open_24_7', '').lower()
+    if flag:
+        if flag not in TRUE | FALSE:
+            problems.append(Problem(row, 'open_24_7',
+                    "%r is not yes or no" % record['open_24_7']))
+        values['open_24_7'] = flag in TRUE
+    status = record.get('status', '').lower().replace('-', '_')
+    if status:
+        if status not in STATUS_VALUES:
+            problems.append(Problem(row, 'status',
+                    "unknown status %r (one of: %s)" % (
+                        record['status'], ", ".join(sorted(STATUS_VALUES)))))
+        values['status'] = status
+    uid = record.get('dhis2_uid', '')
+    if uid:
+        if not DHIS2_UID.match(uid):
+            problems.append(Problem(row, 'dhis2_uid',
+                    "%r is not a DHIS2 id (a letter then 10 letters or "
+                    "digits)" % uid))
+        values['dhis2_uid'] = uid
+
+
+def _lookups():
+    pool = Pool()
+    District = pool.get('bhmis.district')
+    Tehsil = pool.get('bhmis.tehsil')
+    districts, tehsils = {}, {}
+    for district in District.search([]):
+        districts[district.name.lower()] = district.id
+        districts[district.code.lower()] = district.id
+    for tehsil in Tehsil.search([]):
+        tehsils[(tehsil.district.id, tehsil.name.lower())] = tehsil.id
+        tehsils[(tehsil.district.id, tehsil.code.lower())] = tehsil.id
+    return districts, tehsils
+
+
+def import_facilities(data, filename=None):
+    """Create or update facilities from the file, all or nothing.
+
+    Return (created, updated, warnings); raise FacilityImportError.
+    """
+    pool = Pool()
+    Facility = pool.get('bhmis.facility')
+    User = pool.get('res.user')
+    unrestricted, user_districts, _ = User.get_bhmis_scope()
+    districts, tehsils = _lookups()
+    try:
+        records = read_table(data, filename, COLUMNS, REQUIRED)
+        checked = check_rows(records, districts, tehsils,
+            allowed_districts=None if unrestricted else set(user_districts))
+    except TableError as exception:
+        raise FacilityImportError(gettext(
+                'bhmis_base.msg_facility_import_invalid',
+                problems="\n".join(map(str, exception.problems))),
+            problems=exception.problems)
+
+    existing = {f.code: f for f in Facility.search(
+            [('code', 'in', [v['code'] for v in checked.values])])}
+    to_create, to_write = [], []
+    for values in checked.values:
+        facility = existing.get(values['code'])
+        if facility:
+            to_write.extend(([facility], values))
+        else:
+            to_create.append(values)
+    # The warnings are reported with the result instead of asked for
+    with Transaction().set_context(_skip_warnings=True):
+        if to_create:
+            Facility.create(to_create)
+        if to_write:
+            Facility.write(*to_write)
+    return len(to_create), len(to_write) // 2, checked.warnings
+
+
+class ImportFacilitiesStart(ModelView):
+    "Import Facilities"
+    __name__ = 'bhmis.facility.import.start'
+    file = fields.Binary("File", required=True, filename='filename',
+        help="CSV (UTF-8) or XLSX with the columns: " + ", ".join(COLUMNS))
+    filename = fields.Char("File Name")
+
+
+class ImportFacilitiesResult(ModelView):
+    "Import Facilities"
+    __name__ = 'bhmis.facility.import.result'
+    summary = fields.Text("Summary", readonly=True)
+
+
+class ImportFacilities(Wizard):
+    "Import Facilities"
+    __name__ = 'bhmis.facility.import'
+    start = StateView('bhmis.facility.import.start',
+        'bhmis_base.facility_import_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Import", 'import_', 'tryton-ok', default=True),
+            ])
+    import_ = StateTransition()
+    result = StateView('bhmis.facility.import.result',
+        'bhmis_base.facility_import_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def transition_import_(self):
+        created, updated, warnings = import_facilities(
+            self.start.file, self.start.filename)
+        lines = [gettext('bhmis_base.msg_facility_import_done',
+                created=created, updated=updated)]
+        lines.extend(map(str, warnings))
+        self.result.summary = "\n".join(lines)
+        return 'result'
+
+    def default_result(self, fields):
+        return {'summary': self.result.summary}

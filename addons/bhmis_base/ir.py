@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+from trytond.pool import Pool, PoolMeta
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        pool = Pool()
+        User = pool.get('res.user')
+        key = super()._get_cache_key(model_names)
+        return (*key, User.get_bhmis_scope())
+
+    @classmethod
+    def _get_context(cls, model_name):
+        pool = Pool()
+        User = pool.get('res.user')
+        context = super()._get_context(model_name)
+        unrestricted, districts, facilities = User.get_bhmis_scope()
+        context['bhmis_unrestricted'] = unrestricted
+        context['districts'] = list(districts)
+        context['facilities'] = list(facilities)
+        return context

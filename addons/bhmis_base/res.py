@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+from trytond.cache import Cache
+from trytond.model import ModelSQL, fields
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+# Roles that see every district of the province
+PROVINCE_WIDE_GROUPS = ('group_admin', 'group_provincial_manager',
+    'group_dhis2_admin')
+
+
+class UserDistrict(ModelSQL):
+    __name__ = 'res.user-bhmis.district'
+    user = fields.Many2One(
+        'res.user', "User", ondelete='CASCADE', required=True)
+    district = fields.Many2One(
+        'bhmis.district', "District", ondelete='CASCADE', required=True)
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        Pool().get('res.user')._get_bhmis_scope_cache.clear()
+
+
+class UserFacility(ModelSQL):
+    __name__ = 'res.user-bhmis.facility'
+    user = fields.Many2One(
+        'res.user', "User", ondelete='CASCADE', required=True)
+    facility = fields.Many2One(
+        'bhmis.facility', "Facility", ondelete='CASCADE', required=True)
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        Pool().get('res.user')._get_bhmis_scope_cache.clear()
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+    bhmis_districts = fields.Many2Many(
+        'res.user-bhmis.district', 'user', 'district', "Districts",
+        help="The districts whose facilities and records the user sees.")
+    bhmis_facilities = fields.Many2Many(
+        'res.user-bhmis.facility', 'user', 'facility', "Facilities",
+        help="Facilities the user sees in addition to their districts.")
+    _get_bhmis_scope_cache = Cache(
+        __name__ + '.get_bhmis_scope', context=False)
+
+    @classmethod
+    def on_modification(cls, mode, users, field_names=None):
+        super().on_modification(mode, users, field_names=field_names)
+        cls._get_bhmis_scope_cache.clear()
+
+    @classmethod
+    def get_bhmis_scope(cls):
+        """Return (unrestricted, district ids, facility ids) of the user.
+
+        Unrestricted users hold a province-wide role.
+        """
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        UserDistrict = pool.get('res.user-bhmis.district')
+        UserFacility = pool.get('res.user-bhmis.facility')
+        transaction = Transaction()
+        user_id = transaction.user
+        if not user_id:
+            return (True, (), ())
+        groups = set(cls.get_groups())
+        key = (user_id, tuple(sorted(groups)))
+        scope = cls._get_bhmis_scope_cache.get(key)
+        if scope is not None:
+            return scope
+        province_wide = {
+            ModelData.get_id('bhmis_base', g) for g in PROVINCE_WIDE_GROUPS}
+        cursor = transaction.connection.cursor()
+        user_district = UserDistrict.__table__()
+        cursor.execute(*user_district.select(user_district.district,
+                where=user_district.user == user_id))
+        districts = tuple(sorted(d for d, in cursor))
+        user_facility = UserFacility.__table__()
+        cursor.execute(*user_facility.select(user_facility.facility,
+                where=user_facility.user == user_id))
+        facilities = tuple(sorted(f for f, in cursor))
+        scope = (bool(groups & province_wide), districts, facilities)
+        return cls._get_bhmis_scope_cache.set(key, scope)

@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""bhmis: create, fill, import into and serve a BHMIS database.
+
+Settings come from the environment, then config/bhmis.conf:
+  BHMIS_DATABASE_URI  Tryton database URI (default sqlite://, files in var/db/)
+  BHMIS_DB            database name (default bhmis)
+  BHMIS_ADMIN_PASSWORD  admin password (else generated into var/admin-password)
+  BHMIS_VAR           folder for the database, passwords and configuration
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from . import database, demo, server
+from . import settings as settings_
+
+
+def cmd_init(settings, options):
+    settings_.write_trytond_conf(settings)
+    created = database.create(settings)
+    password, generated = settings_.admin_password(settings)
+    database.upgrade(settings, password)
+    if options.demo:
+        with database.open_pool(settings, context={'language': 'en'}) as (
+                pool, transaction):
+            loaded = demo.load(pool, options.demo)
+        print("bhmis: %s demo data loaded %s" % (options.demo, loaded))
+    print("bhmis: database %r %s on %s" % (settings.db,
+            "created" if created else "upgraded", settings.backend))
+    if generated:
+        print("bhmis: admin login: admin / %s  (also in %s, shown once)"
+            % (password, settings.admin_password_file))
+    else:
+        print("bhmis: admin login: admin (password from %s)" % (
+                'BHMIS_ADMIN_PASSWORD'
+                if not settings.admin_password_file.exists()
+                else settings.admin_password_file))
+    return 0
+
+
+def cmd_serve(settings, options):
+    settings_.write_trytond_conf(settings)
+    if not database.is_initialised(settings):
+        print("bhmis: database %r is not initialised; run `bhmis init` first"
+            % settings.db, file=sys.stderr)
+        return 1
+    host = options.host or settings.host
+    port = options.port or settings.port
+    print("bhmis: back office http://%s:%s/admin/  RPC /%s/rpc/" % (
+            host, port, settings.db), flush=True)
+    return server.serve(settings, host, port)
+
+
+def cmd_import_facilities(settings, options):
+    path = Path(options.file)
+    if not path.is_file():
+        print("bhmis: %s: no such file" % path, file=sys.stderr)
+        return 1
+    settings_.write_trytond_conf(settings)
+    if not database.is_initialised(settings):
+        print("bhmis: database %r is not initialised; run `bhmis init` first"
+            % settings.db, file=sys.stderr)
+        return 1
+    from bhmis_base.exceptions import FacilityImportError
+    from bhmis_base.facility_import import import_facilities
+    from trytond.exceptions import UserError
+    try:
+        with database.open_pool(settings, user=options.user_id,
+                context={'language': 'en'}) as (pool, transaction):
+            created, updated, warnings = import_facilities(
+                path.read_bytes(), path.name)
+    except FacilityImportError as exception:
+        print("bhmis: %s: not imported, nothing was written:" % path,
+            file=sys.stderr)
+        for problem in exception.problems:
+            print("  %s" % problem, file=sys.stderr)
+        return 1
+    except UserError as exception:
+        print("bhmis: %s: not imported, nothing was written: %s"
+            % (path, exception.message), file=sys.stderr)
+        return 1
+    for warning in warnings:
+        print("bhmis: warning: %s" % warning)
+    print("bhmis: %s: %s facilities created, %s updated"
+        % (path, created, updated))
+    return 0
+
+
+def parser():
+    root = argparse.ArgumentParser(prog='bhmis', description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = root.add_subparsers(dest='command', required=True)
+
+    init = commands.add_parser('init',
+        help="create or upgrade the database; re-running loses nothing")
+    init.add_argument('--demo', choices=demo.SIZES,
+        help="also load demo data: small (2 districts) or province "
+        "(37 districts, ~1,800 facilities)")
+    init.set_defaults(func=cmd_init)
+
+    serve = commands.add_parser('serve',
+        help="serve the web client, RPC, cron and the queue worker")
+    serve.add_argument('--host', help="address to listen on")
+    serve.add_argument('--port', type=int, help="port to listen on")
+    serve.set_defaults(func=cmd_serve)
+
+    import_ = commands.add_parser('import', help="import data from a file")
+    kinds = import_.add_subparsers(dest='kind', required=True)
+    facilities = kinds.add_parser('facilities',
+        help="facilities from CSV or XLSX (all rows or none; updates by code)")
+    facilities.add_argument('file')
+    facilities.add_argument('--user-id', type=int, default=1,
+        help="import as this user id (default: 1, admin)")
+    facilities.set_defaults(func=cmd_import_facilities)
+    return root
+
+
+def main(argv=None):
+    options = parser().parse_args(argv)
+    return options.func(settings_.load(), options)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,93 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Create, upgrade and open the BHMIS database."""
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+from importlib.metadata import entry_points
+
+from . import settings as settings_
+
+ADMIN_EMAIL = 'admin@bhmis.invalid'
+
+
+def bhmis_modules():
+    "Names of the installed BHMIS Tryton modules"
+    return sorted(ep.name for ep in entry_points(group='trytond.modules')
+        if ep.name.startswith('bhmis_'))
+
+
+def create(settings):
+    "Create the empty database if it does not exist; return True if created"
+    if settings.backend == 'sqlite':
+        path = settings.sqlite_path / (settings.db + '.sqlite')
+        if path.exists():
+            return False
+        path.touch()
+        return True
+    if settings.backend == 'postgresql':
+        import psycopg
+        from psycopg import sql
+        with psycopg.connect(settings.database_uri.rstrip('/') + '/postgres',
+                autocommit=True) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s",
+                (settings.db,)).fetchone()
+            if exists:
+                return False
+            connection.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8'")
+                .format(sql.Identifier(settings.db)))
+            return True
+    raise SystemExit("bhmis: unsupported database %r" % settings.database_uri)
+
+
+def is_initialised(settings):
+    "Tell whether the database exists and has the BHMIS modules activated"
+    if settings.backend == 'sqlite':
+        path = settings.sqlite_path / (settings.db + '.sqlite')
+        if not path.exists() or not path.stat().st_size:
+            return False
+    with open_pool(settings) as (pool, transaction):
+        Module = pool.get('ir.module')
+        return bool(Module.search([
+                    ('name', '=', 'bhmis_base'),
+                    ('state', '=', 'activated'),
+                    ]))
+
+
+def upgrade(settings, password):
+    "Activate or update every BHMIS module, with Urdu translations"
+    env = settings_.tryton_environ(settings)
+    with tempfile.NamedTemporaryFile('w', dir=settings.var,
+            delete=False) as passfile:
+        passfile.write(password + '\n')
+    try:
+        env['TRYTONPASSFILE'] = passfile.name
+        command = [os.path.join(os.path.dirname(sys.executable),
+                'trytond-admin'),
+            '-c', str(settings.trytond_conf), '-d', settings.db,
+            '--activate-dependencies', '-l', 'ur', '--email', ADMIN_EMAIL,
+            '-u', *bhmis_modules()]
+        subprocess.run(command, env=env, check=True)
+    finally:
+        os.unlink(passfile.name)
+
+
+@contextlib.contextmanager
+def open_pool(settings, user=0, readonly=False, context=None):
+    """Yield (pool, transaction) on the database, in process.
+
+    The transaction commits when the block ends without error.
+    """
+    os.environ['TRYTOND_CONFIG'] = str(settings.trytond_conf)
+    from trytond import config
+    config.update_etc(str(settings.trytond_conf))
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    Pool.start()
+    pool = Pool(settings.db)
+    pool.init()
+    with Transaction().start(settings.db, user, readonly=readonly,
+            context=context or {}) as transaction:
+        yield pool, transaction

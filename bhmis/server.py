@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Run the web server, trytond-cron and trytond-worker as one process tree.
+
+Ctrl-C or SIGTERM stops all of them; if one dies, the others are stopped.
+"""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from . import settings as settings_
+
+
+def _commands(settings, host, port):
+    bindir = os.path.dirname(sys.executable)
+    conf = str(settings.trytond_conf)
+    commands = {
+        'web': [sys.executable, '-m', 'bhmis.web',
+            '--host', host, '--port', str(port)],
+        'cron': [os.path.join(bindir, 'trytond-cron'),
+            '-c', conf, '-d', settings.db],
+        }
+    if settings.queue_worker:
+        commands['worker'] = [os.path.join(bindir, 'trytond-worker'),
+            '-c', conf, '-d', settings.db]
+    return commands
+
+
+def _signal_group(process, signum):
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
+
+
+def serve(settings, host, port):
+    env = settings_.tryton_environ(settings)
+    env['TRYTOND_DATABASE_NAMES'] = settings.db
+    processes = {}
+    stopping = False
+    crashed = None
+
+    def stop(signum=None, frame=None):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        for name, command in _commands(settings, host, port).items():
+            processes[name] = subprocess.Popen(
+                command, env=env, start_new_session=True)
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    print("bhmis: %s stopped (exit %s); stopping the rest"
+                        % (name, process.returncode), file=sys.stderr)
+                    stopping, crashed = True, name
+                    break
+            time.sleep(0.2)
+    finally:
+        # Each child leads its own process group: cron forks workers
+        for process in processes.values():
+            _signal_group(process, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in processes.values():
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                _signal_group(process, signal.SIGKILL)
+                process.wait()
+            _signal_group(process, signal.SIGKILL)
+    return 1 if crashed else 0

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Settings: the environment first, then config/bhmis.conf, then defaults."""
+import configparser
+import os
+import secrets
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = ROOT / 'config'
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_uri: str
+    db: str
+    host: str
+    port: int
+    var: Path
+
+    @property
+    def backend(self):
+        return urllib.parse.urlparse(self.database_uri).scheme.split('+')[0]
+
+    @property
+    def queue_worker(self):
+        # The worker waits on PostgreSQL's LISTEN/NOTIFY; on SQLite queued
+        # tasks run in the request's process when it commits
+        return self.backend == 'postgresql'
+
+    @property
+    def trytond_conf(self):
+        return self.var / 'trytond.conf'
+
+    @property
+    def sqlite_path(self):
+        return self.var / 'db'
+
+    @property
+    def sao_root(self):
+        return Path(os.environ.get('BHMIS_SAO', ROOT / 'var' / 'sao' / 'package'))
+
+    @property
+    def admin_password_file(self):
+        return self.var / 'admin-password'
+
+
+def load(environ=os.environ):
+    parser = configparser.ConfigParser()
+    parser.read(environ.get('BHMIS_CONFIG', CONFIG_DIR / 'bhmis.conf'))
+    section = parser['bhmis'] if parser.has_section('bhmis') else {}
+
+    def get(name, default):
+        return environ.get('BHMIS_' + name.upper()) or section.get(
+            name, default)
+    return Settings(
+        database_uri=get('database_uri', 'sqlite://'),
+        db=get('db', 'bhmis'),
+        host=get('host', '127.0.0.1'),
+        port=int(get('port', 8000)),
+        var=Path(get('var', ROOT / 'var')).resolve(),
+        )
+
+
+def write_trytond_conf(settings):
+    "Write the Tryton configuration for these settings and return its path"
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(CONFIG_DIR / 'trytond.conf')
+    for section in ('database', 'web', 'queue'):
+        if not parser.has_section(section):
+            parser.add_section(section)
+    parser.set('database', 'uri', settings.database_uri)
+    parser.set('database', 'path', str(settings.sqlite_path))
+    parser.set('web', 'listen', '%s:%s' % (settings.host, settings.port))
+    parser.set('web', 'root', str(settings.sao_root))
+    parser.set('queue', 'worker', str(settings.queue_worker))
+    settings.var.mkdir(parents=True, exist_ok=True)
+    settings.sqlite_path.mkdir(parents=True, exist_ok=True)
+    with open(settings.trytond_conf, 'w') as fp:
+        fp.write("# Written by `bhmis` from config/; edit those instead.\n")
+        parser.write(fp)
+    return settings.trytond_conf
+
+
+def admin_password(settings, environ=os.environ):
+    """Return (password, generated) for the admin user.
+
+    A generated password is written once to var/admin-password (mode 0600).
+    """
+    if environ.get('BHMIS_ADMIN_PASSWORD'):
+        return environ['BHMIS_ADMIN_PASSWORD'], False
+    path = settings.admin_password_file
+    if path.exists():
+        return path.read_text().strip(), False
+    password = secrets.token_urlsafe(12)
+    settings.var.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, 'w') as fp:
+        fp.write(password + '\n')
+    return password, True
+
+
+def tryton_environ(settings, environ=os.environ):
+    "The environment under which Tryton's commands run"
+    env = dict(environ)
+    env['TRYTOND_CONFIG'] = str(settings.trytond_conf)
+    # Our file, not a stray environment variable, says where the data is
+    for key in list(env):
+        if key.startswith('TRYTOND_DATABASE__'):
+            del env[key]
+    env.pop('TRYTOND_DATABASE_URI', None)
+    return env
