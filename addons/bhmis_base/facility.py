@@ -52,8 +52,8 @@ DHIS2_UID = re.compile(r'^[A-Za-z][A-Za-z0-9]{10}$')
 
 class Facility(
         ScopedMixin, CodeNameMixin, Workflow, ModelSQL, ModelView):
-    "Health Facility"
     __name__ = 'bhmis.facility'
+    __string__ = "Health Facility"
     _history = True
     _scope_facility = 'id'
     _transition_state = 'status'
@@ -220,8 +220,8 @@ class Facility(
 
 
 class FacilityStatusChange(ModelSQL, ModelView):
-    "Facility Status Change"
     __name__ = 'bhmis.facility.status_change'
+    __string__ = "Facility Status Change"
     facility = fields.Many2One('bhmis.facility', "Facility", readonly=True)
     date = fields.DateTime("Date", readonly=True)
     status = fields.Selection(STATUSES, "Status", readonly=True)
@@ -258,8 +258,8 @@ class FacilityStatusChange(ModelSQL, ModelView):
 
 
 class FacilitySummary(ModelSQL, ModelView):
-    "Facilities by District and Type"
     __name__ = 'bhmis.facility.summary'
+    __string__ = "Facilities by District and Type"
     district = fields.Many2One('bhmis.district', "District", readonly=True)
     type = fields.Selection(FACILITY_TYPES, "Type", readonly=True)
     facilities = fields.Integer("Facilities", readonly=True)

@@ -186,22 +186,22 @@ def import_facilities(data, filename=None):
 
 
 class ImportFacilitiesStart(ModelView):
-    "Import Facilities"
     __name__ = 'bhmis.facility.import.start'
+    __string__ = "Import Facilities"
     file = fields.Binary("File", required=True, filename='filename',
         help="CSV (UTF-8) or XLSX with the columns: " + ", ".join(COLUMNS))
     filename = fields.Char("File Name")
 
 
 class ImportFacilitiesResult(ModelView):
-    "Import Facilities"
     __name__ = 'bhmis.facility.import.result'
+    __string__ = "Import Facilities"
     summary = fields.Text("Summary", readonly=True)
 
 
 class ImportFacilities(Wizard):
-    "Import Facilities"
     __name__ = 'bhmis.facility.import'
+    __string__ = "Import Facilities"
     start = StateView('bhmis.facility.import.start',
         'bhmis_base.facility_import_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),

@@ -5,14 +5,14 @@ from .model import CodeNameMixin
 
 
 class Division(CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Division"
     __name__ = 'bhmis.division'
+    __string__ = "Division"
     districts = fields.One2Many('bhmis.district', 'division', "Districts")
 
 
 class District(CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
-    "District"
     __name__ = 'bhmis.district'
+    __string__ = "District"
     division = fields.Many2One(
         'bhmis.division', "Division", required=True, ondelete='RESTRICT')
     tehsils = fields.One2Many('bhmis.tehsil', 'district', "Tehsils")
@@ -20,7 +20,7 @@ class District(CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
 
 
 class Tehsil(CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Tehsil"
     __name__ = 'bhmis.tehsil'
+    __string__ = "Tehsil"
     district = fields.Many2One(
         'bhmis.district', "District", required=True, ondelete='RESTRICT')

@@ -11,6 +11,7 @@ PROVINCE_WIDE_GROUPS = ('group_admin', 'group_provincial_manager',
 
 class UserDistrict(ModelSQL):
     __name__ = 'res.user-bhmis.district'
+    __string__ = "User District"
     user = fields.Many2One(
         'res.user', "User", ondelete='CASCADE', required=True)
     district = fields.Many2One(
@@ -24,6 +25,7 @@ class UserDistrict(ModelSQL):
 
 class UserFacility(ModelSQL):
     __name__ = 'res.user-bhmis.facility'
+    __string__ = "User Facility"
     user = fields.Many2One(
         'res.user', "User", ondelete='CASCADE', required=True)
     facility = fields.Many2One(
