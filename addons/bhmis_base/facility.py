@@ -70,12 +70,8 @@ class Facility(
     address = fields.Text("Address")
     phone = fields.Char("Phone", strip=True)
     latitude = fields.Float("Latitude", digits=(9, 6),
-        domain=['OR', ('latitude', '=', None),
-            [('latitude', '>=', -90), ('latitude', '<=', 90)]],
         help="WGS 84 decimal degrees, north positive.")
     longitude = fields.Float("Longitude", digits=(9, 6),
-        domain=['OR', ('longitude', '=', None),
-            [('longitude', '>=', -180), ('longitude', '<=', 180)]],
         help="WGS 84 decimal degrees, east positive.")
     catchment_population = fields.Integer("Catchment Population",
         domain=['OR', ('catchment_population', '=', None),
@@ -151,11 +147,6 @@ class Facility(
 
     def get_rec_name(self, name):
         return '%s - %s' % (self.code, super().get_rec_name(name))
-
-    @fields.depends('district', 'tehsil')
-    def on_change_district(self):
-        if self.tehsil and self.tehsil.district != self.district:
-            self.tehsil = None
 
     @classmethod
     def validate_fields(cls, facilities, field_names):
@@ -271,7 +262,7 @@ class FacilitySummary(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('district', 'ASC'), ('type', 'ASC')]
+        cls._order = [('district', 'ASC'), ('type', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
