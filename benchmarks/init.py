@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`bhmis init --demo province`: wall time, database size, and the demo
+loader's batched create of the province's facilities against the naive way,
+one ORM create() call per facility.
+
+Run as `python -m benchmarks.init load batched|naive RESULT.json` (with the
+BHMIS_* variables set), it loads the province demo data into an initialised
+database in process, timing the load and the facility creation.
+"""
+import json
+import sys
+import time
+from pathlib import Path
+
+from . import Row, StepError
+
+NAME = 'init'
+
+
+def run(workspace, backend, log):
+    rows = []
+    # 1. The command as a user runs it, in a fresh database
+    province = workspace.instance(backend, 'province')
+    log('init --demo province')
+    demo_wall = province.bhmis('init', '--demo', 'province')
+    demo_size = province.size()
+    workspace.province[backend] = province
+
+    # 2. The same without demo data: the schema, and the template of 3.
+    schema = workspace.instance(backend, 'schema')
+    log('init (no demo)')
+    schema_wall = schema.bhmis('init')
+    schema_size = schema.size()
+    rows.append(Row(NAME, backend, '`init --demo province` wall time',
+            demo_wall, 's', '`init` without demo data', schema_wall))
+    rows.append(Row(NAME, backend, '`init --demo province` database size',
+            demo_size, 'bytes', '`init` without demo data', schema_size))
+
+    # 3. The demo loader alone, batched then naive, each in its own copy
+    results = {}
+    for mode in ('batched', 'naive'):
+        target = workspace.instance(backend, mode)
+        schema.copy_to(target)
+        log('province demo load, %s' % mode)
+        output = target.var / ('%s.json' % target.db)
+        target.run(sys.executable, '-m', 'benchmarks.init', 'load', mode,
+            str(output))
+        results[mode] = json.loads(output.read_text())
+        target.drop()
+    batched, naive = results['batched'], results['naive']
+    if batched['facilities'] != naive['facilities'] or batched[
+            'facilities'] < 1800:
+        raise StepError('demo loads created %s (batched) and %s (naive) '
+            'facilities' % (batched['facilities'], naive['facilities']))
+    rows.append(Row(NAME, backend,
+            'province demo load (%s facilities, commit included)'
+            % batched['facilities'], batched['load'], 's',
+            'the same, one `create()` per facility', naive['load']))
+    rows.append(Row(NAME, backend, 'facility `create()` calls alone',
+            batched['create'], 's',
+            'one `create()` per facility', naive['create']))
+    schema.drop()
+    return rows
+
+
+def load(mode, output):
+    "Load the province demo with facilities created batched or one by one"
+    from bhmis import database, demo
+    from bhmis import settings as settings_
+    settings = settings_.load()
+    settings_.write_trytond_conf(settings)
+    with database.open_pool(settings, context={'language': 'en'}) as (
+            pool, transaction):
+        Facility = pool.get('bhmis.facility')
+        create = Facility.create
+        spent, depth, count = [0.0], [0], [0]
+
+        def timed_create(cls, vlist):
+            depth[0] += 1
+            start = time.perf_counter()
+            try:
+                if mode == 'naive' and depth[0] == 1:
+                    records = [r for values in vlist
+                        for r in create([values])]
+                else:
+                    records = create(vlist)
+                if depth[0] == 1:
+                    count[0] += len(records)
+                return records
+            finally:
+                if depth[0] == 1:
+                    spent[0] += time.perf_counter() - start
+                depth[0] -= 1
+        Facility.create = classmethod(timed_create)
+        start = time.perf_counter()
+        demo.load(pool, 'province')
+    elapsed = time.perf_counter() - start  # the commit included
+    Path(output).write_text(json.dumps({'mode': mode, 'load': elapsed,
+                'create': spent[0], 'facilities': count[0]}))
+
+
+if __name__ == '__main__':
+    if len(sys.argv) != 4 or sys.argv[1] != 'load' or sys.argv[2] not in {
+            'batched', 'naive'}:
+        sys.exit('usage: python -m benchmarks.init load batched|naive FILE')
+    load(sys.argv[2], sys.argv[3])
