@@ -18,6 +18,19 @@ def bhmis_modules():
         if ep.name.startswith('bhmis_'))
 
 
+def exists(settings):
+    "Tell whether the database exists, without creating anything"
+    if settings.backend == 'sqlite':
+        path = settings.sqlite_path / (settings.db + '.sqlite')
+        return path.exists() and path.stat().st_size > 0
+    import psycopg
+    with psycopg.connect(settings.database_uri.rstrip('/') + '/postgres',
+            autocommit=True, connect_timeout=10) as connection:
+        return bool(connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s",
+                (settings.db,)).fetchone())
+
+
 def create(settings):
     "Create the empty database if it does not exist; return True if created"
     if settings.backend == 'sqlite':
@@ -44,10 +57,8 @@ def create(settings):
 
 def is_initialised(settings):
     "Tell whether the database exists and has the BHMIS modules activated"
-    if settings.backend == 'sqlite':
-        path = settings.sqlite_path / (settings.db + '.sqlite')
-        if not path.exists() or not path.stat().st_size:
-            return False
+    if not exists(settings):
+        return False
     with open_pool(settings) as (pool, transaction):
         Module = pool.get('ir.module')
         return bool(Module.search([
