@@ -39,7 +39,8 @@ class Settings:
 
     @property
     def sao_root(self):
-        return Path(os.environ.get('BHMIS_SAO', ROOT / 'var' / 'sao' / 'package'))
+        default = ROOT / 'var' / 'sao' / 'package'
+        return Path(os.environ.get('BHMIS_SAO', default))
 
     @property
     def admin_password_file(self):

@@ -5,7 +5,6 @@ from sql import Column, Null, Window
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce
 from sql.functions import Lag
-
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
@@ -95,7 +94,8 @@ class Facility(
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.update({
-                Index(t, (t.district, Index.Range()), (t.type, Index.Equality())),
+                Index(t, (t.district, Index.Range()),
+                    (t.type, Index.Equality())),
                 Index(t, (t.status, Index.Equality())),
                 Index(t, (t.dhis2_uid, Index.Equality())),
                 })

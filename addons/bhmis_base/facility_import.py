@@ -73,7 +73,8 @@ def check_rows(records, districts, tehsils, allowed_districts=None):
         if district is None:
             problems.append(Problem(row, 'district',
                     "unknown district %r" % record['district']))
-        elif allowed_districts is not None and district not in allowed_districts:
+        elif (allowed_districts is not None
+                and district not in allowed_districts):
             problems.append(Problem(row, 'district',
                     "district %r is not one of yours" % record['district']))
         values['district'] = district

@@ -16,7 +16,6 @@ DHIS2 administrator) makes them unrestricted.  The rule is an ordinary
 """
 from sql import Literal, Table
 from sql.functions import CurrentTimestamp
-
 from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONEncoder
 from trytond.transaction import Transaction

@@ -7,12 +7,15 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
-from bhmis_base.exceptions import (
-    DHIS2UIDError, FacilityImportError, GPSError)
+from bhmis_base.exceptions import DHIS2UIDError, FacilityImportError, GPSError
 from bhmis_base.facility_import import import_facilities
 from bhmis_base.scope import SCOPE_RULE_NAME
 from bhmis_base.tests.tools import (
-    as_user, create_district, create_facility, create_user)
+    as_user,
+    create_district,
+    create_facility,
+    create_user,
+)
 
 CSV = (
     "code,name,name_ur,type,district,latitude,longitude,beds,open_24_7\n"
