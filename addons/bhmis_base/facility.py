@@ -165,7 +165,8 @@ class Facility(
             problem = gps_problem(facility.latitude, facility.longitude)
             if problem:
                 raise GPSError(gettext('bhmis_base.msg_facility_gps_invalid',
-                        facility=facility.rec_name, problem=problem))
+                        facility=facility.rec_name,
+                        problem=gettext('bhmis_base.msg_problem_' + problem)))
             if not inside_province(facility.latitude, facility.longitude):
                 outside.append(facility)
         if outside:

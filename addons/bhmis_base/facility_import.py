@@ -14,6 +14,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .exceptions import FacilityImportError
 from .facility import DHIS2_UID, FACILITY_TYPES, STATUSES
 from .geo import gps_problem, inside_province
+from .problem import problem_text
 from .tabular import Problem, TableError, read_table
 
 COLUMNS = ('code', 'name', 'name_ur', 'type', 'district', 'tehsil',
@@ -38,11 +39,13 @@ def _number(text, kind, row, column, problems, minimum=None):
     try:
         value = kind(text)
     except ValueError:
-        problems.append(Problem(row, column, "%r is not a %s" % (
-                    text, 'whole number' if kind is int else 'number')))
+        problems.append(Problem(row, column,
+                'not_whole_number' if kind is int else 'not_number',
+                {'value': text}))
         return None
     if minimum is not None and value < minimum:
-        problems.append(Problem(row, column, "must be %s or more" % minimum))
+        problems.append(Problem(row, column, 'below_minimum',
+                {'minimum': minimum}))
     return value
 
 
@@ -58,32 +61,32 @@ def check_rows(records, districts, tehsils, allowed_districts=None):
     for row, record in records:
         values = {'code': record['code'], 'name': record['name']}
         if record['code'] in codes:
-            problems.append(Problem(row, 'code',
-                    "code %s is already on row %s"
-                    % (record['code'], codes[record['code']])))
+            problems.append(Problem(row, 'code', 'code_twice',
+                    {'code': record['code'], 'row': codes[record['code']]}))
         codes[record['code']] = row
         if record.get('name_ur'):
             values['name_ur'] = record['name_ur']
         kind = record['type'].lower()
         if kind not in TYPES:
-            problems.append(Problem(row, 'type', "unknown type %r (one of: %s)"
-                    % (record['type'], ", ".join(sorted(TYPES)))))
+            problems.append(Problem(row, 'type', 'unknown_type', {
+                        'value': record['type'],
+                        'expected': ", ".join(sorted(TYPES))}))
         values['type'] = kind
         district = districts.get(record['district'].lower())
         if district is None:
-            problems.append(Problem(row, 'district',
-                    "unknown district %r" % record['district']))
+            problems.append(Problem(row, 'district', 'unknown_district',
+                    {'value': record['district']}))
         elif (allowed_districts is not None
                 and district not in allowed_districts):
-            problems.append(Problem(row, 'district',
-                    "district %r is not one of yours" % record['district']))
+            problems.append(Problem(row, 'district', 'district_not_yours',
+                    {'value': record['district']}))
         values['district'] = district
         if record.get('tehsil'):
             tehsil = tehsils.get((district, record['tehsil'].lower()))
             if tehsil is None:
-                problems.append(Problem(row, 'tehsil',
-                        "unknown tehsil %r in district %r"
-                        % (record['tehsil'], record['district'])))
+                problems.append(Problem(row, 'tehsil', 'unknown_tehsil', {
+                            'value': record['tehsil'],
+                            'district': record['district']}))
             values['tehsil'] = tehsil
         _check_numbers(row, record, values, problems, checked)
         _check_flags(row, record, values, problems)
@@ -103,7 +106,8 @@ def _check_numbers(row, record, values, problems, checked):
         problems.append(Problem(row, 'latitude/longitude', problem))
     elif not inside_province(latitude, longitude):
         checked.warnings.append(Problem(row, 'latitude/longitude',
-                "%s, %s is outside Balochistan" % (latitude, longitude)))
+                'outside_province',
+                {'latitude': latitude, 'longitude': longitude}))
     values['latitude'], values['longitude'] = latitude, longitude
     for name in ('catchment_population', 'beds'):
         if record.get(name, '') != '':
@@ -115,22 +119,21 @@ def _check_flags(row, record, values, problems):
     flag = record.get('open_24_7', '').lower()
     if flag:
         if flag not in TRUE | FALSE:
-            problems.append(Problem(row, 'open_24_7',
-                    "%r is not yes or no" % record['open_24_7']))
+            problems.append(Problem(row, 'open_24_7', 'not_yes_no',
+                    {'value': record['open_24_7']}))
         values['open_24_7'] = flag in TRUE
     status = record.get('status', '').lower().replace('-', '_')
     if status:
         if status not in STATUS_VALUES:
-            problems.append(Problem(row, 'status',
-                    "unknown status %r (one of: %s)" % (
-                        record['status'], ", ".join(sorted(STATUS_VALUES)))))
+            problems.append(Problem(row, 'status', 'unknown_status', {
+                        'value': record['status'],
+                        'expected': ", ".join(sorted(STATUS_VALUES))}))
         values['status'] = status
     uid = record.get('dhis2_uid', '')
     if uid:
         if not DHIS2_UID.match(uid):
-            problems.append(Problem(row, 'dhis2_uid',
-                    "%r is not a DHIS2 id (a letter then 10 letters or "
-                    "digits)" % uid))
+            problems.append(Problem(row, 'dhis2_uid', 'not_dhis2_uid',
+                    {'value': uid}))
         values['dhis2_uid'] = uid
 
 
@@ -165,7 +168,7 @@ def import_facilities(data, filename=None):
     except TableError as exception:
         raise FacilityImportError(gettext(
                 'bhmis_base.msg_facility_import_invalid',
-                problems="\n".join(map(str, exception.problems))),
+                problems="\n".join(map(problem_text, exception.problems))),
             problems=exception.problems)
 
     existing = {f.code: f for f in Facility.search(
@@ -219,7 +222,7 @@ class ImportFacilities(Wizard):
             self.start.file, self.start.filename)
         lines = [gettext('bhmis_base.msg_facility_import_done',
                 created=created, updated=updated)]
-        lines.extend(map(str, warnings))
+        lines.extend(map(problem_text, warnings))
         self.result.summary = "\n".join(lines)
         return 'result'
 

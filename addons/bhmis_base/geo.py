@@ -9,18 +9,18 @@ PROVINCE_BOUNDS = {
 
 
 def gps_problem(latitude, longitude):
-    """Return a short reason why the coordinates are invalid, or None.
+    """Return the code of the reason the coordinates are invalid, or None.
 
     Both coordinates or neither must be given.
     """
     if latitude is None and longitude is None:
         return None
     if latitude is None or longitude is None:
-        return "latitude and longitude go together"
+        return 'gps_pair'
     if not -90 <= latitude <= 90:
-        return "latitude must be between -90 and 90"
+        return 'latitude_range'
     if not -180 <= longitude <= 180:
-        return "longitude must be between -180 and 180"
+        return 'longitude_range'
     return None
 
 

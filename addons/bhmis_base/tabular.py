@@ -6,9 +6,47 @@ Row numbers are those a spreadsheet shows: the header is row 1.
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_BYTES = 10 * 1024 * 1024
+
+
+# The English text of each problem. message.xml has the same texts as
+# msg_import_<code> for translation (a test keeps the two equal).
+MESSAGES = {
+    'file_empty': "the file is empty",
+    'file_too_large': "the file is %(size)s MB, more than the %(limit)s MB "
+    "allowed",
+    'not_utf8': "the file is not UTF-8 text (byte %(position)s)",
+    'not_csv': "the file is not a CSV text file",
+    'malformed_csv': "malformed CSV (%(error)s)",
+    'not_xlsx': "not a readable XLSX workbook (%(error)s)",
+    'no_header': "the file has no header row",
+    'no_data': "the file has no data rows",
+    'cell_count': "%(cells)s cells but the header has %(columns)s columns",
+    'required': "is required",
+    'column_unnamed': "a column has no name",
+    'column_unknown': "unknown column (expected: %(expected)s)",
+    'column_twice': "column given twice",
+    'column_missing': "required column is missing",
+    'code_twice': "code %(code)s is already on row %(row)s",
+    'unknown_type': "unknown type '%(value)s' (one of: %(expected)s)",
+    'unknown_district': "unknown district '%(value)s'",
+    'district_not_yours': "district '%(value)s' is not one of yours",
+    'unknown_tehsil': "unknown tehsil '%(value)s' in district "
+    "'%(district)s'",
+    'not_number': "'%(value)s' is not a number",
+    'not_whole_number': "'%(value)s' is not a whole number",
+    'below_minimum': "must be %(minimum)s or more",
+    'gps_pair': "latitude and longitude go together",
+    'latitude_range': "latitude must be between -90 and 90",
+    'longitude_range': "longitude must be between -180 and 180",
+    'outside_province': "%(latitude)s, %(longitude)s is outside Balochistan",
+    'not_yes_no': "'%(value)s' is not yes or no",
+    'unknown_status': "unknown status '%(value)s' (one of: %(expected)s)",
+    'not_dhis2_uid': "'%(value)s' is not a DHIS2 id (a letter then 10 "
+    "letters or digits)",
+    }
 
 
 @dataclass(frozen=True)
@@ -16,17 +54,26 @@ class Problem:
     "Something wrong in a file, at a row and column when known"
     row: int | None
     column: str | None
-    message: str
+    code: str
+    params: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def message(self):
+        return MESSAGES[self.code] % self.params
 
     def __str__(self):
+        return self.format(self.message, self.row, self.column)
+
+    @staticmethod
+    def format(message, row, column):
         where = []
-        if self.row is not None:
-            where.append("row %s" % self.row)
-        if self.column:
-            where.append("column %s" % self.column)
+        if row is not None:
+            where.append("row %s" % row)
+        if column:
+            where.append("column %s" % column)
         if where:
-            return "%s: %s" % (", ".join(where), self.message)
-        return self.message
+            return "%s: %s" % (", ".join(where), message)
+        return message
 
 
 class TableError(Exception):
@@ -51,8 +98,8 @@ def _xlsx_rows(data):
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exception:
-        raise TableError([Problem(None, None,
-                    "not a readable XLSX workbook (%s)" % exception)])
+        raise TableError([Problem(None, None, 'not_xlsx',
+                    {'error': exception})])
     try:
         sheet = workbook.worksheets[0]
         for cells in sheet.iter_rows(values_only=True):
@@ -65,19 +112,17 @@ def _csv_rows(data):
     try:
         text = data.decode('utf-8-sig')
     except UnicodeDecodeError as exception:
-        raise TableError([Problem(None, None,
-                    "the file is not UTF-8 text (byte %s)"
-                    % exception.start)])
+        raise TableError([Problem(None, None, 'not_utf8',
+                    {'position': exception.start})])
     if '\0' in text:
-        raise TableError([Problem(None, None,
-                    "the file is not a CSV text file")])
+        raise TableError([Problem(None, None, 'not_csv')])
     reader = csv.reader(io.StringIO(text, newline=''), strict=True)
     try:
         for cells in reader:
             yield [c.strip() for c in cells]
     except csv.Error as exception:
-        raise TableError([Problem(reader.line_num, None,
-                    "malformed CSV (%s)" % exception)])
+        raise TableError([Problem(reader.line_num, None, 'malformed_csv',
+                    {'error': exception})])
 
 
 def is_xlsx(data, filename=None):
@@ -94,11 +139,11 @@ def read_table(data, filename=None, columns=(), required=(),
     present and filled.  Raise TableError listing every problem found.
     """
     if not data:
-        raise TableError([Problem(None, None, "the file is empty")])
+        raise TableError([Problem(None, None, 'file_empty')])
     if len(data) > max_bytes:
-        raise TableError([Problem(None, None,
-                    "the file is %.1f MB, more than the %.0f MB allowed"
-                    % (len(data) / 1e6, max_bytes / 1e6))])
+        raise TableError([Problem(None, None, 'file_too_large', {
+                        'size': '%.1f' % (len(data) / 1e6),
+                        'limit': '%.0f' % (max_bytes / 1e6)})])
     rows = _xlsx_rows(data) if is_xlsx(data, filename) else _csv_rows(data)
     header = None
     records, problems = [], []
@@ -114,19 +159,18 @@ def read_table(data, filename=None, columns=(), required=(),
         while cells and not cells[-1] and len(cells) > len(header):
             cells.pop()
         if len(cells) > len(header):
-            problems.append(Problem(number, None,
-                    "%s cells but the header has %s columns"
-                    % (len(cells), len(header))))
+            problems.append(Problem(number, None, 'cell_count',
+                    {'cells': len(cells), 'columns': len(header)}))
             continue
         record = dict(zip(header, cells))
         for name in required:
             if not record.get(name):
-                problems.append(Problem(number, name, "is required"))
+                problems.append(Problem(number, name, 'required'))
         records.append((number, record))
     if header is None:
-        raise TableError([Problem(None, None, "the file has no header row")])
+        raise TableError([Problem(None, None, 'no_header')])
     if not records and not problems:
-        raise TableError([Problem(None, None, "the file has no data rows")])
+        raise TableError([Problem(None, None, 'no_data')])
     if problems:
         raise TableError(problems)
     return records
@@ -137,14 +181,14 @@ def _check_header(header, columns, required):
     seen = set()
     for name in header:
         if not name:
-            problems.append(Problem(1, None, "a column has no name"))
+            problems.append(Problem(1, None, 'column_unnamed'))
         elif columns and name not in columns:
-            problems.append(Problem(1, name, "unknown column (expected: %s)"
-                    % ", ".join(columns)))
+            problems.append(Problem(1, name, 'column_unknown',
+                    {'expected': ", ".join(columns)}))
         elif name in seen:
-            problems.append(Problem(1, name, "column given twice"))
+            problems.append(Problem(1, name, 'column_twice'))
         seen.add(name)
     for name in required:
         if name not in header:
-            problems.append(Problem(1, name, "required column is missing"))
+            problems.append(Problem(1, name, 'column_missing'))
     return problems

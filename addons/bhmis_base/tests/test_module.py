@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 import datetime as dt
+import re
+from pathlib import Path
 
 from trytond.exceptions import UserWarning
 from trytond.model.exceptions import AccessError, SQLConstraintError
@@ -9,7 +11,9 @@ from trytond.transaction import Transaction
 
 from bhmis_base.exceptions import DHIS2UIDError, FacilityImportError, GPSError
 from bhmis_base.facility_import import import_facilities
+from bhmis_base.problem import problem_text
 from bhmis_base.scope import SCOPE_RULE_NAME
+from bhmis_base.tabular import MESSAGES, Problem
 from bhmis_base.tests.tools import (
     as_user,
     create_district,
@@ -257,6 +261,30 @@ class BhmisBaseTestCase(ModuleTestCase):
                 "row 2, column latitude/longitude: 31.52, 74.35 is outside "
                 "Balochistan"])
         self.assertEqual(Facility.search_count([]), 2)
+
+    @with_transaction()
+    def test_problem_messages_match_catalogue(self):
+        "Every file problem has its message, with the same English text"
+        for code, text in MESSAGES.items():
+            params = {name: 'X' for name in re.findall(r'%\((\w+)\)s', text)}
+            problem = Problem(3, 'district', code, params)
+            with self.subTest(code=code):
+                self.assertEqual(problem_text(problem), str(problem))
+
+    @with_transaction(context={'language': 'ur'})
+    def test_problems_in_urdu(self):
+        "An Urdu user reads the import problems in Urdu"
+        pool = Pool()
+        Lang = pool.get('ir.lang')
+        Translation = pool.get('ir.translation')
+        self.assertEqual(Lang.get('ur').direction, 'rtl')
+        # Tests activate English only: load the module's Urdu catalogue
+        Translation.translation_import('ur', 'bhmis_base', [
+                str(Path(__file__).parent.parent / 'locale' / 'ur.po')])
+        problem = Problem(4, 'district', 'unknown_district',
+            {'value': 'Lahore'})
+        self.assertEqual(problem_text(problem),
+            "قطار 4, کالم district: نامعلوم ضلع 'Lahore'")
 
 
 del ModuleTestCase
