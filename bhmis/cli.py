@@ -20,10 +20,12 @@ def cmd_init(settings, options):
     created = database.create(settings)
     password, generated = settings_.admin_password(settings)
     database.upgrade(settings, password)
-    if options.demo:
-        with database.open_pool(settings, context={'language': 'en'}) as (
-                pool, transaction):
+    with database.open_pool(settings, context={'language': 'en'}) as (
+            pool, transaction):
+        database.skip_setup_wizard(pool)
+        if options.demo:
             loaded = demo.load(pool, options.demo)
+    if options.demo:
         print("bhmis: %s demo data loaded %s" % (options.demo, loaded))
     print("bhmis: database %r %s on %s" % (settings.db,
             "created" if created else "upgraded", settings.backend))

@@ -85,6 +85,12 @@ def upgrade(settings, password):
         os.unlink(passfile.name)
 
 
+def skip_setup_wizard(pool):
+    "BHMIS is configured by `bhmis init`: Tryton's first-login wizard is not"
+    Item = pool.get('ir.module.config_wizard.item')
+    Item.write(Item.search([('state', '!=', 'done')]), {'state': 'done'})
+
+
 @contextlib.contextmanager
 def open_pool(settings, user=0, readonly=False, context=None):
     """Yield (pool, transaction) on the database, in process.

@@ -60,7 +60,7 @@ class Facility(
     type = fields.Selection(FACILITY_TYPES, "Type", required=True, sort=False)
     level = fields.Function(fields.Selection(LEVELS, "Level",
             help="Level of care, derived from the type."),
-        'get_level', searcher='search_level')
+        'on_change_with_level', searcher='search_level')
     district = fields.Many2One(
         'bhmis.district', "District", required=True, ondelete='RESTRICT')
     tehsil = fields.Many2One(
@@ -133,7 +133,8 @@ class Facility(
     def default_open_24_7(cls):
         return False
 
-    def get_level(self, name):
+    @fields.depends('type')
+    def on_change_with_level(self, name=None):
         return TYPE_LEVEL.get(self.type)
 
     @classmethod
