@@ -212,9 +212,10 @@ class Facility(
         pass
 
 
-class FacilityStatusChange(ModelSQL, ModelView):
+class FacilityStatusChange(ScopedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.facility.status_change'
     __string__ = "Facility Status Change"
+    _scope_facility = 'facility'
     facility = fields.Many2One('bhmis.facility', "Facility", readonly=True)
     date = fields.DateTime("Date", readonly=True)
     status = fields.Selection(STATUSES, "Status", readonly=True)

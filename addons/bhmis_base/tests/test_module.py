@@ -142,11 +142,14 @@ class BhmisBaseTestCase(ModuleTestCase):
     def test_dho_sees_only_own_district(self):
         pool = Pool()
         Facility = pool.get('bhmis.facility')
+        StatusChange = pool.get('bhmis.facility.status_change')
         quetta, pishin, facilities = self.setup_facilities()
         dho = create_user('dho', 'group_dho', districts=[quetta])
         with as_user(dho):
             self.assertEqual(
                 sorted(f.code for f in Facility.search([])), ['Q1', 'Q2'])
+            self.assertEqual(sorted(c.facility.code for c in
+                    StatusChange.search([])), ['Q1', 'Q2'])
             with self.assertRaises(AccessError):
                 Facility.read([facilities['P1'].id], ['name'])
             # May update facilities of the district, not create them
