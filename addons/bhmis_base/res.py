@@ -39,6 +39,8 @@ class UserFacility(ModelSQL):
 
 class User(metaclass=PoolMeta):
     __name__ = 'res.user'
+    bhmis_province = fields.Boolean("Whole Province",
+        help="The user answers for every district of the province.")
     bhmis_districts = fields.Many2Many(
         'res.user-bhmis.district', 'user', 'district', "Districts",
         help="The districts whose facilities and records the user sees.")
@@ -57,7 +59,8 @@ class User(metaclass=PoolMeta):
     def get_bhmis_scope(cls):
         """Return (unrestricted, district ids, facility ids) of the user.
 
-        Unrestricted users hold a province-wide role.
+        Unrestricted users hold a province-wide role or answer for the
+        whole province.
         """
         pool = Pool()
         ModelData = pool.get('ir.model.data')
@@ -83,5 +86,11 @@ class User(metaclass=PoolMeta):
         cursor.execute(*user_facility.select(user_facility.facility,
                 where=user_facility.user == user_id))
         facilities = tuple(sorted(f for f, in cursor))
-        scope = (bool(groups & province_wide), districts, facilities)
+        user = cls.__table__()
+        cursor.execute(*user.select(user.bhmis_province,
+                where=user.id == user_id))
+        row = cursor.fetchone()
+        province = bool(row and row[0])
+        scope = (province or bool(groups & province_wide), districts,
+            facilities)
         return cls._get_bhmis_scope_cache.set(key, scope)

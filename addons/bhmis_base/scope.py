@@ -23,13 +23,14 @@ from trytond.transaction import Transaction
 SCOPE_RULE_NAME = "BHMIS: the user's districts and facilities"
 
 
-def scope_domain(facility_path=None, district_path=None):
-    "Return the PYSON rule domain for records at facility/district paths"
+def scope_domain(facility_paths=(), district_paths=()):
+    """Return the PYSON rule domain of records whose facility (or district)
+    is at any of the paths"""
     clause = ['OR']
-    if district_path:
-        clause.append((district_path, 'in', Eval('districts', [])))
-    if facility_path:
-        clause.append((facility_path, 'in', Eval('facilities', [])))
+    for path in district_paths:
+        clause.append((path, 'in', Eval('districts', [])))
+    for path in facility_paths:
+        clause.append((path, 'in', Eval('facilities', [])))
     return [If(Eval('bhmis_unrestricted', False), [], clause)]
 
 
@@ -83,20 +84,26 @@ def install_scope_rule(model_name, domain):
 class ScopedMixin:
     "Restrict records to the user's districts and facilities"
     __slots__ = ()
-    # Dotted path from the record to its bhmis.facility ('id' for a facility)
+    # Dotted path from the record to its bhmis.facility ('id' for a
+    # facility), or a tuple of paths: the record is in scope through any
     _scope_facility = None
-    # Dotted path to its bhmis.district; derived from the facility when unset
+    # Dotted path(s) to its bhmis.district; derived from the facility paths
+    # when unset
     _scope_district = None
 
     @classmethod
     def scope_paths(cls):
-        district = cls._scope_district
-        if district is None and cls._scope_facility:
-            if cls._scope_facility == 'id':
-                district = 'district'
-            else:
-                district = cls._scope_facility + '.district'
-        return cls._scope_facility, district
+        "Return the tuples of facility paths and of district paths"
+        def paths(value):
+            if not value:
+                return ()
+            return (value,) if isinstance(value, str) else tuple(value)
+        facilities = paths(cls._scope_facility)
+        districts = paths(cls._scope_district)
+        if not districts:
+            districts = tuple('district' if path == 'id'
+                else path + '.district' for path in facilities)
+        return facilities, districts
 
     @classmethod
     def __register__(cls, module):

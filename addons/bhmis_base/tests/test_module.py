@@ -193,6 +193,20 @@ class BhmisBaseTestCase(ModuleTestCase):
                 self.assertEqual(Facility.search_count([]), 3)
 
     @with_transaction()
+    def test_whole_province_flag(self):
+        "A provincial officer answers for every district without a list"
+        pool = Pool()
+        Facility = pool.get('bhmis.facility')
+        User = pool.get('res.user')
+        self.setup_facilities()
+        officer = create_user('hr.province', 'group_hr_officer')
+        with as_user(officer):
+            self.assertEqual(Facility.search_count([]), 0)
+        User.write([officer], {'bhmis_province': True})
+        with as_user(officer):
+            self.assertEqual(Facility.search_count([]), 3)
+
+    @with_transaction()
     def test_scope_follows_user_changes(self):
         "Giving a user a district shows its facilities at once"
         pool = Pool()
