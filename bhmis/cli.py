@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import database, demo, server
+from . import database, demo, hooks, server
 from . import settings as settings_
 
 
@@ -23,6 +23,7 @@ def cmd_init(settings, options):
     with database.open_pool(settings, context={'language': 'en'}) as (
             pool, transaction):
         database.skip_setup_wizard(pool)
+        hooks.setup(pool)
         if options.demo:
             loaded = demo.load(pool, options.demo)
     if options.demo:

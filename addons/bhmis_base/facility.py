@@ -1,10 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 import re
 
-from sql import Column, Null, Window
 from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case, Coalesce
-from sql.functions import Lag
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
@@ -12,6 +10,7 @@ from trytond.pyson import Eval
 
 from .exceptions import DHIS2UIDError, GPSError, GPSOutsideProvinceWarning
 from .geo import gps_problem, inside_province
+from .history import field_changes
 from .model import CodeNameMixin
 from .scope import ScopedMixin
 
@@ -231,24 +230,8 @@ class FacilityStatusChange(ScopedMixin, ModelSQL, ModelView):
     @classmethod
     def table_query(cls):
         "Status changes read from the facility's history table"
-        pool = Pool()
-        Facility = pool.get('bhmis.facility')
-        history = Facility.__table_history__()
-        history_id = Column(history, '__id')
-        window = Window([history.id], order_by=[history_id.asc])
-        changes = history.select(
-            history_id.as_('id'),
-            history.id.as_('facility'),
-            Coalesce(history.write_date, history.create_date).as_('date'),
-            Coalesce(history.write_uid, history.create_uid).as_('user'),
-            history.status.as_('status'),
-            Lag(history.status, window=window).as_('previous_status'),
-            where=history.status != Null)
-        return changes.select(
-            changes.id, changes.facility, changes.date, changes.user,
-            changes.status, changes.previous_status,
-            where=(changes.previous_status == Null)
-            | (changes.previous_status != changes.status))
+        return field_changes(
+            Pool().get('bhmis.facility'), 'status', 'facility')
 
 
 class FacilitySummary(ModelSQL, ModelView):
