@@ -8,6 +8,7 @@ Settings come from the environment, then config/bhmis.conf:
   BHMIS_VAR           folder for the database, passwords and configuration
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,8 @@ def cmd_init(settings, options):
         hooks.setup(pool)
         if options.demo:
             loaded = demo.load(pool, options.demo)
+            # Demo users are created after the first setup
+            hooks.setup(pool)
     if options.demo:
         print("bhmis: %s demo data loaded %s" % (options.demo, loaded))
     print("bhmis: database %r %s on %s" % (settings.db,
@@ -64,9 +67,10 @@ def cmd_import_facilities(settings, options):
         print("bhmis: database %r is not initialised; run `bhmis init` first"
             % settings.db, file=sys.stderr)
         return 1
+    from trytond.exceptions import UserError
+
     from bhmis_base.exceptions import FacilityImportError
     from bhmis_base.facility_import import import_facilities
-    from trytond.exceptions import UserError
     try:
         with database.open_pool(settings, user=options.user_id,
                 context={'language': 'en'}) as (pool, transaction):
@@ -120,7 +124,11 @@ def parser():
 
 def main(argv=None):
     options = parser().parse_args(argv)
-    return options.func(settings_.load(), options)
+    settings = settings_.load()
+    # Before anything imports Tryton, which reads its configuration once
+    settings_.write_trytond_conf(settings)
+    os.environ['TRYTOND_CONFIG'] = str(settings.trytond_conf)
+    return options.func(settings, options)
 
 
 if __name__ == '__main__':

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+from sql import Null
 from sql.operators import Equal
-
 from trytond.i18n import gettext
 from trytond.model import Exclude, Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
@@ -79,7 +79,7 @@ class Employee(ScopedMixin, metaclass=PoolMeta):
                 'bhmis_hr.msg_personnel_number_unique'),
             ('cnic_active_unique',
                 Exclude(t, (t.cnic, Equal),
-                    where=(t.hr_status == 'active') & (t.cnic != None)),
+                    where=(t.hr_status == 'active') & (t.cnic != Null)),
                 'bhmis_hr.msg_cnic_active_unique'),
             ]
         cls._sql_indexes.update({

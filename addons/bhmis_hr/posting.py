@@ -3,7 +3,6 @@ from collections import Counter
 
 from sql import Null
 from sql.aggregate import Count, Sum
-
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -13,8 +12,10 @@ from trytond.transaction import Transaction
 from bhmis_base.scope import ScopedMixin
 
 from .exceptions import (
-    PostingBeyondSanctionedWarning, PostingClosedFacilityError,
-    PostingOverlapError)
+    PostingBeyondSanctionedWarning,
+    PostingClosedFacilityError,
+    PostingOverlapError,
+)
 
 POSTING_TYPES = [
     ('initial', "Initial Appointment"),

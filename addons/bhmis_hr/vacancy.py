@@ -2,7 +2,6 @@
 from sql import Literal, Null
 from sql.aggregate import Min, Sum
 from sql.conditionals import Case
-
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 

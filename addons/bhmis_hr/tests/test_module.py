@@ -4,17 +4,28 @@ import datetime as dt
 from trytond.exceptions import UserWarning
 from trytond.model.exceptions import AccessError, SQLConstraintError
 from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, set_company)
+    CompanyTestMixin,
+    create_company,
+    set_company,
+)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
 from bhmis_base.tests.tools import (
-    as_user, create_district, create_facility, create_user)
+    as_user,
+    create_district,
+    create_facility,
+    create_user,
+)
 from bhmis_hr import cnic
 from bhmis_hr.exceptions import (
-    BPSError, CNICError, PostingClosedFacilityError, PostingOverlapError,
-    TransferError)
+    BPSError,
+    CNICError,
+    PostingClosedFacilityError,
+    PostingOverlapError,
+    TransferError,
+)
 from bhmis_hr.tests.tools import create_employee, designation, sanction
 
 
