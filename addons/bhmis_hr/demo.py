@@ -27,6 +27,7 @@ POSTS = {
     'district_store': {'SK': 1},
     }
 PROVINCE_FACTOR = 4
+BATCH = 1000
 FIRST_NAMES = ["Ahmed", "Ayesha", "Bibi", "Daud", "Fatima", "Gul", "Hamid",
     "Jamila", "Karim", "Mahnoor", "Nasir", "Naseem", "Rahim", "Saira",
     "Shah", "Zarina", "Baran", "Mir", "Noor", "Sadia"]
@@ -76,21 +77,27 @@ def _employees(company, facilities, designations, factor, rng):
             filled = max(0, sanctioned + rng.choice([-1, 0, 0, 0, 1])
                 if sanctioned > 1 else rng.choice([0, 1, 1, 1]))
             plans.extend((facility, designations[code]) for _ in range(filled))
-    parties = Party.create([{'name': '%s %s' % (rng.choice(FIRST_NAMES),
-                    rng.choice(FAMILY_NAMES))} for _ in plans])
-    employees = Employee.create([
-            _employee_values(company, n, party, designation, rng)
-            for n, (party, (_, designation)) in enumerate(
-                zip(parties, plans), 1)])
-    with Transaction().set_context(_skip_warnings=True):
-        Posting.create([{
-                    'employee': employee.id, 'facility': facility.id,
-                    'designation': designation.id,
-                    'start_date': employee.start_date,
-                    'type': 'initial'}
-                for employee, (facility, designation)
-                in zip(employees, plans)])
-    return len(employees)
+    count = 0
+    # In batches: Tryton checks the constraints of one create at once
+    for start in range(0, len(plans), BATCH):
+        batch = plans[start:start + BATCH]
+        parties = Party.create([{'name': '%s %s' % (
+                        rng.choice(FIRST_NAMES), rng.choice(FAMILY_NAMES))}
+                for _ in batch])
+        employees = Employee.create([
+                _employee_values(company, count + n, party, designation, rng)
+                for n, (party, (_, designation)) in enumerate(
+                    zip(parties, batch), 1)])
+        with Transaction().set_context(_skip_warnings=True):
+            Posting.create([{
+                        'employee': employee.id, 'facility': facility.id,
+                        'designation': designation.id,
+                        'start_date': employee.start_date,
+                        'type': 'initial'}
+                    for employee, (facility, designation)
+                    in zip(employees, batch)])
+        count += len(employees)
+    return count
 
 
 def _employee_values(company, number, party, designation, rng):

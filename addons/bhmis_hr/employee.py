@@ -1,11 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-from sql import Null
-from sql.operators import Equal
+from sql.aggregate import Count
 from trytond.i18n import gettext
-from trytond.model import Exclude, Index, ModelSQL, ModelView, Unique, fields
+from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 from bhmis_base.history import field_changes
 from bhmis_base.scope import ScopedMixin
@@ -77,10 +76,6 @@ class Employee(ScopedMixin, metaclass=PoolMeta):
         cls._sql_constraints += [
             ('personnel_number_unique', Unique(t, t.personnel_number),
                 'bhmis_hr.msg_personnel_number_unique'),
-            ('cnic_active_unique',
-                Exclude(t, (t.cnic, Equal),
-                    where=(t.hr_status == 'active') & (t.cnic != Null)),
-                'bhmis_hr.msg_cnic_active_unique'),
             ]
         cls._sql_indexes.update({
                 Index(t, (t.cnic, Index.Equality())),
@@ -102,13 +97,31 @@ class Employee(ScopedMixin, metaclass=PoolMeta):
     @classmethod
     def validate_fields(cls, employees, field_names):
         super().validate_fields(employees, field_names)
-        if field_names and not (field_names & {'cnic', 'bps'}):
+        if field_names and not (field_names & {'cnic', 'bps', 'hr_status'}):
             return
         for employee in employees:
             if employee.cnic and not cnic.normalise(employee.cnic):
                 raise CNICError(gettext('bhmis_hr.msg_cnic_invalid',
                         employee=employee.rec_name, cnic=employee.cnic))
             check_bps(employee.bps, employee.rec_name)
+        cls.check_cnic_unique(employees)
+
+    @classmethod
+    def check_cnic_unique(cls, employees):
+        "Refuse a CNIC that another employee in service has"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        cnics = list({e.cnic for e in employees if e.cnic})
+        for start in range(0, len(cnics), 1000):
+            cursor.execute(*table.select(table.cnic,
+                    where=table.cnic.in_(cnics[start:start + 1000])
+                    & (table.hr_status == 'active'),
+                    group_by=[table.cnic],
+                    having=Count(table.id) > 1))
+            row = cursor.fetchone()
+            if row:
+                raise CNICError(gettext('bhmis_hr.msg_cnic_active_unique',
+                        cnic=row[0]))
 
     @classmethod
     def search_rec_name(cls, name, clause):

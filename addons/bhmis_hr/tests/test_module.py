@@ -67,7 +67,7 @@ class HrTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(employee.cnic, '54400-1234567-1')
             with self.assertRaises(CNICError):
                 create_employee(company, 'P2', "Bad", cnic='12345')
-            with self.assertRaises(SQLConstraintError):
+            with self.assertRaises(CNICError):
                 create_employee(company, 'P3', "Twin",
                     cnic='54400-1234567-1')
 
