@@ -76,7 +76,8 @@ def test_init_again_loses_nothing(instance):
         write(instance.var, 'f.csv', GOOD))
     result = instance.bhmis('init', '--demo', 'small')
     assert 'upgraded' in result.stdout
-    assert "{'bhmis_base': 0}" in result.stdout, "demo loaded twice"
+    assert "{'bhmis_base': 0, 'bhmis_hr': 0}" in result.stdout, \
+        "demo loaded twice"
     again = instance.bhmis('import', 'facilities',
         write(instance.var, 'f.csv', GOOD))
     assert '0 facilities created, 2 updated' in again.stdout
