@@ -118,6 +118,12 @@ class Transfer(ScopedMixin, Workflow, ModelSQL, ModelView):
             if not self.to_designation:
                 self.to_designation = self.employee.designation
 
+    def get_rec_name(self, name):
+        if self.order_number:
+            return self.order_number
+        return '%s → %s' % (
+            self.employee.rec_name, self.to_facility.rec_name)
+
     def current_posting(self):
         open_ = [p for p in self.employee.postings
             if p.primary and not p.end_date]
