@@ -15,10 +15,12 @@ import traceback
 from pathlib import Path
 
 from . import BACKENDS, StepError, Workspace, fmt, machine, versions
+from . import hr as hr_bench
 from . import init as init_bench
 from . import search as search_bench
 
-BENCHMARKS = {'init': init_bench, 'search': search_bench}
+BENCHMARKS = {'init': init_bench, 'search': search_bench,
+    'hr': hr_bench}
 README = Path(__file__).resolve().parent / 'README.md'
 START, END = '<!-- results:start -->', '<!-- results:end -->'
 COLUMNS = ['benchmark', 'backend', 'measure', 'value', 'baseline',

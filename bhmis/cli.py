@@ -57,7 +57,9 @@ def cmd_serve(settings, options):
     return server.serve(settings, host, port)
 
 
-def cmd_import_facilities(settings, options):
+def import_file(settings, options, importer, noun):
+    """Import options.file with importer(data, filename) as options.user_id;
+    print every problem and return 1 if nothing was written."""
     path = Path(options.file)
     if not path.is_file():
         print("bhmis: %s: no such file" % path, file=sys.stderr)
@@ -68,29 +70,38 @@ def cmd_import_facilities(settings, options):
             % settings.db, file=sys.stderr)
         return 1
     from trytond.exceptions import UserError
-
-    from bhmis_base.exceptions import FacilityImportError
-    from bhmis_base.facility_import import import_facilities
     try:
         with database.open_pool(settings, user=options.user_id,
                 context={'language': 'en'}) as (pool, transaction):
-            created, updated, warnings = import_facilities(
+            created, updated, warnings = importer(
                 path.read_bytes(), path.name)
-    except FacilityImportError as exception:
-        print("bhmis: %s: not imported, nothing was written:" % path,
-            file=sys.stderr)
-        for problem in exception.problems:
-            print("  %s" % problem, file=sys.stderr)
-        return 1
     except UserError as exception:
-        print("bhmis: %s: not imported, nothing was written: %s"
-            % (path, exception.message), file=sys.stderr)
+        # The import errors of BHMIS carry every problem of the file
+        problems = getattr(exception, 'problems', None)
+        if problems:
+            print("bhmis: %s: not imported, nothing was written:" % path,
+                file=sys.stderr)
+            for problem in problems:
+                print("  %s" % problem, file=sys.stderr)
+        else:
+            print("bhmis: %s: not imported, nothing was written: %s"
+                % (path, exception.message), file=sys.stderr)
         return 1
     for warning in warnings:
         print("bhmis: warning: %s" % warning)
-    print("bhmis: %s: %s facilities created, %s updated"
-        % (path, created, updated))
+    print("bhmis: %s: %s %s created, %s updated"
+        % (path, created, noun, updated))
     return 0
+
+
+def cmd_import_facilities(settings, options):
+    from bhmis_base.facility_import import import_facilities
+    return import_file(settings, options, import_facilities, "facilities")
+
+
+def cmd_import_employees(settings, options):
+    from bhmis_hr.employee_import import import_employees
+    return import_file(settings, options, import_employees, "employees")
 
 
 def parser():
@@ -119,6 +130,13 @@ def parser():
     facilities.add_argument('--user-id', type=int, default=1,
         help="import as this user id (default: 1, admin)")
     facilities.set_defaults(func=cmd_import_facilities)
+    employees = kinds.add_parser('employees',
+        help="employees and their initial posting from CSV or XLSX "
+        "(all rows or none; updates by personnel number)")
+    employees.add_argument('file')
+    employees.add_argument('--user-id', type=int, default=1,
+        help="import as this user id (default: 1, admin)")
+    employees.set_defaults(func=cmd_import_employees)
     return root
 
 

@@ -13,6 +13,8 @@ class RPCError(Exception):
 
 
 class RPC:
+    timeout = 60
+
     def __init__(self, base_url, db):
         self.base_url, self.db = base_url, db
         self.session = None
@@ -27,7 +29,8 @@ class RPC:
             request.add_header('Authorization', 'Session ' + base64.b64encode(
                     ('%s:%s:%s' % self.session).encode()).decode())
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
+            with urllib.request.urlopen(
+                    request, timeout=self.timeout) as response:
                 return json.load(response)
         except urllib.error.HTTPError as error:
             raise RPCError(error.code, error.read().decode(errors='replace'))

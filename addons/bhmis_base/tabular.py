@@ -4,6 +4,7 @@
 Row numbers are those a spreadsheet shows: the header is row 1.
 """
 import csv
+import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -46,20 +47,36 @@ MESSAGES = {
     'unknown_status': "unknown status '%(value)s' (one of: %(expected)s)",
     'not_dhis2_uid': "'%(value)s' is not a DHIS2 id (a letter then 10 "
     "letters or digits)",
+    'value_twice': "%(value)s is already on row %(row)s",
+    'out_of_range': "must be between %(minimum)s and %(maximum)s",
+    'bad_date': "'%(value)s' is not a date (YYYY-MM-DD or DD/MM/YYYY)",
+    'bad_cnic': "'%(value)s' is not a CNIC (13 digits, as "
+    "12345-1234567-1)",
+    'unknown_value': "unknown value '%(value)s' (one of: %(expected)s)",
+    'unknown_code': "no code or name '%(value)s'",
+    'unknown_facility': "unknown facility '%(value)s'",
+    'facility_not_yours': "facility '%(value)s' is not one of yours",
+    'facility_closed': "facility '%(value)s' is closed",
     }
 
 
 @dataclass(frozen=True)
 class Problem:
-    "Something wrong in a file, at a row and column when known"
+    """Something wrong in a file, at a row and column when known.
+
+    A module with problems of its own subclasses it with its messages and
+    its name (its texts are then <module>.msg_problem_<code>).
+    """
     row: int | None
     column: str | None
     code: str
     params: dict = field(default_factory=dict, compare=False)
+    messages = MESSAGES
+    module = 'bhmis_base'
 
     @property
     def message(self):
-        return MESSAGES[self.code] % self.params
+        return self.messages[self.code] % self.params
 
     def __str__(self):
         return self.format(self.message, self.row, self.column)
@@ -87,6 +104,11 @@ class TableError(Exception):
 def _cell_text(value):
     if value is None:
         return ''
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        # A date cell: spreadsheets store dates as midnight date-times
+        return value.date().isoformat()
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()

@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Demo data of bhmis_hr: sanctioned posts by facility type, employees
-posted against them (with a few vacancies and surpluses), and a provincial
-HR officer. Deterministic and idempotent."""
+posted against them (with a few vacancies and surpluses), a provincial
+HR officer and leave (demo_leave). Deterministic and idempotent."""
 import datetime as dt
 
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from . import setup
+from . import demo_leave, setup
 
 # Sanctioned posts of a facility by type (small demo); the province demo
 # multiplies them to reach the province's tens of thousands of employees
@@ -59,6 +59,7 @@ def load(size, rng):
     Post.create(posts)
     created = _employees(company, facilities, designations, factor, rng)
     _provincial_hr_officer()
+    created += demo_leave.load(rng)
     return created
 
 

@@ -34,7 +34,10 @@ HR_STATUSES = [
 class Employee(ScopedMixin, metaclass=PoolMeta):
     __name__ = 'company.employee'
     _history = True
-    _scope_facility = 'facility'
+    # Seen where posted, and from both ends of their transfer orders (an
+    # employee relieved but not yet joined has no facility)
+    _scope_facility = (
+        'facility', 'transfers.from_facility', 'transfers.to_facility')
 
     personnel_number = fields.Char("Personnel Number", strip=True,
         help="The number the Health Department gives the employee.")
@@ -64,6 +67,8 @@ class Employee(ScopedMixin, metaclass=PoolMeta):
         help="Where the employee is posted now (from the postings).")
     postings = fields.One2Many('bhmis.posting', 'employee', "Postings",
         readonly=True, help="The service history: every posting.")
+    transfers = fields.One2Many('bhmis.transfer', 'employee',
+        "Transfer Orders", readonly=True)
     qualifications = fields.One2Many('bhmis.employee.qualification',
         'employee', "Qualifications")
     registrations = fields.One2Many('bhmis.employee.registration',

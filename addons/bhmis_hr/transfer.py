@@ -57,7 +57,7 @@ class Transfer(ScopedMixin, Workflow, ModelSQL, ModelView):
         help="When the employee leaves the old facility.")
     joining_date = fields.Date("Joining Date",
         domain=[If(Eval('joining_date') & Eval('relieving_date'),
-                ('joining_date', '>=', Eval('relieving_date')), ())],
+                ('joining_date', '>', Eval('relieving_date')), ())],
         states={
             'readonly': Eval('state').in_(['joined', 'cancelled']),
             'required': Eval('state') == 'joined',

@@ -209,6 +209,39 @@ class HrTestCase(CompanyTestMixin, ModuleTestCase):
                             'PISHIN')]), [])
 
     @with_transaction()
+    def test_transferred_employee_seen_from_both_districts(self):
+        "Both districts see the employee of a transfer order between them"
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        Transfer = pool.get('bhmis.transfer')
+        company = create_company()
+        facilities = self.setup_province()
+        with set_company(company):
+            employee = create_employee(company, 'Q1', "Quetta Doc",
+                facilities['civil'])
+        transfer, = Transfer.create([{'employee': employee.id,
+                    'to_facility': facilities['pishin'].id,
+                    'to_designation': designation('MO').id,
+                    'order_number': 'T-1'}])
+        Transfer.approve([transfer])
+        Transfer.write([transfer], {'relieving_date': dt.date(2026, 3, 5)})
+        Transfer.relieve([transfer])
+        users = []
+        for facility in ['civil', 'pishin']:
+            user = create_user('dho-%s' % facility, 'group_dho',
+                districts=[facilities[facility].district])
+            user.companies = [company]
+            user.company = company
+            user.save()
+            users.append(user)
+        for user in users:
+            with self.subTest(user=user.login), as_user(user):
+                self.assertEqual(
+                    [e.rec_name for e in Employee.search([])],
+                    ["Quetta Doc"])
+                self.assertEqual(Transfer.search([]), [transfer])
+
+    @with_transaction()
     def test_personal_data_only_for_hr(self):
         "CNIC, phone and date of birth are not shown to other roles"
         Employee = Pool().get('company.employee')
