@@ -45,16 +45,22 @@ def cmd_init(settings, options):
 
 
 def cmd_serve(settings, options):
-    settings_.write_trytond_conf(settings)
-    if not database.is_initialised(settings):
-        print("bhmis: database %r is not initialised; run `bhmis init` first"
-            % settings.db, file=sys.stderr)
+    if not initialised(settings):
         return 1
     host = options.host or settings.host
     port = options.port or settings.port
     print("bhmis: back office http://%s:%s/admin/  RPC /%s/rpc/" % (
             host, port, settings.db), flush=True)
     return server.serve(settings, host, port)
+
+
+def initialised(settings):
+    "Tell whether the database is ready, else say how to make it so"
+    if database.is_initialised(settings):
+        return True
+    print("bhmis: database %r is not initialised; run `bhmis init` first"
+        % settings.db, file=sys.stderr)
+    return False
 
 
 def import_file(settings, options, importer, noun):
@@ -64,10 +70,7 @@ def import_file(settings, options, importer, noun):
     if not path.is_file():
         print("bhmis: %s: no such file" % path, file=sys.stderr)
         return 1
-    settings_.write_trytond_conf(settings)
-    if not database.is_initialised(settings):
-        print("bhmis: database %r is not initialised; run `bhmis init` first"
-            % settings.db, file=sys.stderr)
+    if not initialised(settings):
         return 1
     from trytond.exceptions import UserError
     try:
@@ -104,6 +107,32 @@ def cmd_import_employees(settings, options):
     return import_file(settings, options, import_employees, "employees")
 
 
+def cmd_report(settings, options):
+    if not initialised(settings):
+        return 1
+    from bhmis_hr.report import render
+    context = {'language': options.language, '_check_access': True}
+    with database.open_pool(settings, user=options.user_id,
+            context=context) as (pool, transaction):
+        found = {}
+        for model, code in [('bhmis.district', options.district),
+                ('bhmis.facility', options.facility)]:
+            if code:
+                records = pool.get(model).search([('code', '=', code)])
+                if not records:
+                    print("bhmis: no %s with the code %r (or not yours)"
+                        % (model.split('.')[1], code), file=sys.stderr)
+                    return 1
+                found[model], = records
+        filename, data = render(options.name,
+            district=found.get('bhmis.district'),
+            facility=found.get('bhmis.facility'), year=options.year)
+    output = Path(options.output or filename)
+    output.write_bytes(data)
+    print("bhmis: %s written to %s" % (options.name, output))
+    return 0
+
+
 def parser():
     root = argparse.ArgumentParser(prog='bhmis', description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -137,15 +166,30 @@ def parser():
     employees.add_argument('--user-id', type=int, default=1,
         help="import as this user id (default: 1, admin)")
     employees.set_defaults(func=cmd_import_employees)
+
+    from bhmis_hr.report import REPORTS
+    report = commands.add_parser('report',
+        help="write an HR report as XLSX (%s)" % ", ".join(
+            name for name, _ in REPORTS))
+    report.add_argument('name', choices=[name for name, _ in REPORTS])
+    report.add_argument('--output', help="the XLSX file (default NAME.xlsx)")
+    report.add_argument('--district', help="only this district (code)")
+    report.add_argument('--facility', help="only this facility (code)")
+    report.add_argument('--year', type=int,
+        help="the year of the leave register (default this year)")
+    report.add_argument('--language', default='en', choices=['en', 'ur'])
+    report.add_argument('--user-id', type=int, default=1,
+        help="as this user, under their record rules (default: 1, admin)")
+    report.set_defaults(func=cmd_report)
     return root
 
 
 def main(argv=None):
-    options = parser().parse_args(argv)
     settings = settings_.load()
     # Before anything imports Tryton, which reads its configuration once
     settings_.write_trytond_conf(settings)
     os.environ['TRYTOND_CONFIG'] = str(settings.trytond_conf)
+    options = parser().parse_args(argv)
     return options.func(settings, options)
 
 

@@ -102,3 +102,41 @@ def test_import_missing_column(hr, tmp_path):
     assert result.returncode == 1
     assert ("row 1, column designation: required column is missing"
         in result.stderr)
+
+
+def kech_medical_officers(hr, output):
+    hr.bhmis('report', 'vacancy', '--district', 'KECH',
+        '--output', str(output))
+    sheet = openpyxl.load_workbook(output).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=5)]
+    assert rows and all(row[0] == 'Kech' for row in rows), "Kech only"
+    row, = [r for r in rows if r[1] == 'HR-K1 - BHU Kech'
+        and r[3] == 'Medical Officer']
+    return row[4:]
+
+
+def test_report_vacancy_xlsx(hr, tmp_path):
+    "bhmis report writes the vacancy report as a workbook managers open"
+    hr.bhmis('import', 'employees', write(tmp_path, 'e.csv',
+            HEADER + employee('RPT-1', facility='HR-K1')))
+    before = kech_medical_officers(hr, tmp_path / 'before.xlsx')
+    hr.bhmis('import', 'employees', write(tmp_path, 'e.csv',
+            HEADER + employee('RPT-2', facility='HR-K1')))
+    sanctioned, filled, vacant, surplus = kech_medical_officers(
+        hr, tmp_path / 'after.xlsx')
+    assert (sanctioned, vacant) == (0, 0), "no posts sanctioned at HR-K1"
+    assert (filled, surplus) == (before[1] + 1, before[3] + 1)
+
+
+def test_report_unknown_district(hr, tmp_path):
+    result = hr.bhmis('report', 'staff-list', '--district', 'LAHORE',
+        '--output', str(tmp_path / 'x.xlsx'), check=False)
+    assert result.returncode == 1
+    assert "no district with the code 'LAHORE'" in result.stderr
+    assert not (tmp_path / 'x.xlsx').exists()
+
+
+def test_report_unknown_name(hr):
+    result = hr.bhmis('report', 'salaries', check=False)
+    assert result.returncode == 2
+    assert 'invalid choice' in result.stderr

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 import datetime as dt
+import io
 
+import openpyxl
 from trytond.exceptions import UserWarning
 from trytond.model.exceptions import AccessError, SQLConstraintError
 from trytond.modules.company.tests import (
@@ -18,7 +20,7 @@ from bhmis_base.tests.tools import (
     create_facility,
     create_user,
 )
-from bhmis_hr import cnic
+from bhmis_hr import cnic, report
 from bhmis_hr.exceptions import (
     BPSError,
     CNICError,
@@ -240,6 +242,35 @@ class HrTestCase(CompanyTestMixin, ModuleTestCase):
                     [e.rec_name for e in Employee.search([])],
                     ["Quetta Doc"])
                 self.assertEqual(Transfer.search([]), [transfer])
+
+    @with_transaction()
+    def test_reports(self):
+        "The HR reports give the figures managers read, in XLSX"
+        pool = Pool()
+        Facility = pool.get('bhmis.facility')
+        company = create_company()
+        facilities = self.setup_province()
+        civil, pishin = facilities['civil'], facilities['pishin']
+        Facility.write([civil], {'catchment_population': 40_000})
+        sanction(civil, 'MO', 3)
+        sanction(pishin, 'MO', 1)
+        with set_company(company):
+            create_employee(company, 'Q1', "Dr A", civil)
+            create_employee(company, 'Q2', "Dr B", civil)
+        headers, rows = report.vacancy()
+        self.assertEqual(headers[-4:],
+            ["Sanctioned", "Filled", "Vacant", "Surplus"])
+        self.assertEqual(sorted(r[-4:] for r in rows),
+            [(1, 0, 1, 0), (3, 2, 1, 0)])
+        _, rows = report.staff_list(facility=civil)
+        self.assertEqual([r[1] for r in rows], ['Q1', 'Q2'])
+        _, rows = report.workforce_density(district=civil.district)
+        self.assertEqual(rows, [('Quetta', 'Medical', 2, 40_000, 0.5)])
+        filename, data = report.render('vacancy', district=civil.district)
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        self.assertEqual(filename, 'vacancy.xlsx')
+        self.assertEqual([c.value for c in sheet[5]][-4:], [3, 2, 1, 0])
+        self.assertIsNone(sheet['A6'].value, "Quetta only")
 
     @with_transaction()
     def test_personal_data_only_for_hr(self):
