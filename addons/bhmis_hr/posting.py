@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 from collections import Counter
 
-from sql import Null
+from sql import Literal, Null
 from sql.aggregate import Count, Sum
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
@@ -102,24 +102,29 @@ class Posting(ScopedMixin, ModelSQL, ModelView):
         fields_ = {'employee', 'start_date', 'end_date', 'primary'}
         if field_names and not (field_names & fields_):
             return
-        for posting in postings:
-            if not posting.primary:
-                continue
-            domain = [
-                ('id', '!=', posting.id),
-                ('employee', '=', posting.employee.id),
-                ('primary', '=', True),
-                ['OR', ('end_date', '=', None),
-                    ('end_date', '>=', posting.start_date)],
-                ]
-            if posting.end_date:
-                domain.append(('start_date', '<=', posting.end_date))
-            others = cls.search(domain, limit=1)
-            if others:
+        # One query per thousand postings, not one search per posting
+        primary = [p.id for p in postings if p.primary]
+        table, other = cls.__table__(), cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for start in range(0, len(primary), 1000):
+            cursor.execute(*table.join(other, condition=(
+                        (other.employee == table.employee)
+                        & (other.id != table.id)
+                        & (other.primary == Literal(True))
+                        & ((other.end_date == Null)
+                            | (other.end_date >= table.start_date))
+                        & ((table.end_date == Null)
+                            | (other.start_date <= table.end_date)))
+                    ).select(table.id, other.id,
+                    where=table.id.in_(primary[start:start + 1000]),
+                    limit=1))
+            row = cursor.fetchone()
+            if row:
+                posting, other_posting = cls.browse(row)
                 raise PostingOverlapError(gettext(
                         'bhmis_hr.msg_posting_overlap',
                         employee=posting.employee.rec_name,
-                        posting=others[0].rec_name))
+                        posting=other_posting.rec_name))
 
     @classmethod
     def create(cls, vlist):
