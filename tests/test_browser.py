@@ -252,8 +252,15 @@ def test_administrator_creates_facility(office, demo_server):
     try:
         with office.step("open the form of a new facility"):
             expect(office.list_column('Code').first).to_be_visible()
+            # The list has loaded once its tabs show their counts: a form
+            # opened before would be drawn again, losing what is typed
+            expect(office.tab.get_by_role('tab', name=re.compile(
+                        r'^\s*Functional\s+\d+'))).to_be_visible()
             office.tab.get_by_role('button', name='New', exact=True).click()
             expect(office.field('code')).to_be_editable()
+            # The defaults are shown: typing now is not overwritten
+            expect(office.field('status').locator('option:checked')
+                ).to_have_text('Functional')
 
         with office.step("fill in the facility"):
             # In the order of the form, leaving each field as a user does
@@ -261,6 +268,8 @@ def test_administrator_creates_facility(office, demo_server):
             office.field('code').fill(code)
             office.field('code').press('Tab')
             office.field('type').select_option(label='Basic Health Unit')
+            expect(office.field('type').locator('option:checked')
+                ).to_have_text('Basic Health Unit')
             # The level of care follows from the type at once
             expect(office.field('level').locator('option:checked')
                 ).to_have_text('Primary')
