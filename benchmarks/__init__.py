@@ -96,6 +96,16 @@ class Workspace:
         self.instances.append(inst)
         return inst
 
+    def province_instance(self, backend, log):
+        "The province demo database of backend, initialised once"
+        province = self.province.get(backend)
+        if province is None:
+            province = self.instance(backend, 'province')
+            log('init --demo province (not timed)')
+            province.bhmis('init', '--demo', 'province')
+            self.province[backend] = province
+        return province
+
     def close(self):
         errors = []
         for inst in reversed(self.instances):

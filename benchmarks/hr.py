@@ -54,12 +54,7 @@ def timed(function, *args):
 
 
 def run(workspace, backend, log, calls=SEARCH_CALLS):
-    province = workspace.province.get(backend)
-    if province is None:
-        province = workspace.instance(backend, 'province')
-        log('init --demo province (not timed)')
-        province.bhmis('init', '--demo', 'province')
-        workspace.province[backend] = province
+    province = workspace.province_instance(backend, log)
     log('serve')
     province.serve()
     try:

@@ -47,12 +47,7 @@ def client_side(rpc, term, district):
 
 
 def run(workspace, backend, log, calls=200):
-    province = workspace.province.get(backend)
-    if province is None:
-        province = workspace.instance(backend, 'province')
-        log('init --demo province (not timed)')
-        province.bhmis('init', '--demo', 'province')
-        workspace.province[backend] = province
+    province = workspace.province_instance(backend, log)
     log('serve')
     province.serve()
     try:
