@@ -23,7 +23,13 @@ FACILITIES = ['QUETTA-CIVIL-001', 'QUETTA-DHQ-001', 'QUETTA-RHC-001',
     'PISHIN-DHQ-001']
 DESIGNATIONS = ['MO', 'WMO', 'SN', 'LHV', 'DISP', 'Medical Technician']
 NAIVE = r'''
+import os
 import sys
+from bhmis import settings
+# Tryton reads its configuration once, at its first import
+config = settings.load()
+settings.write_trytond_conf(config)
+os.environ['TRYTOND_CONFIG'] = str(config.trytond_conf)
 import bhmis_hr.employee_import as employee_import
 employee_import.BATCH = 1
 employee_import._chunks = lambda values, size=1: (
