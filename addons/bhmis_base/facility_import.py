@@ -14,7 +14,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .exceptions import FacilityImportError
 from .facility import DHIS2_UID, FACILITY_TYPES, STATUSES
 from .geo import gps_problem, inside_province
-from .problem import problem_text
+from .problem import ImportWizardMixin, problem_text
 from .tabular import Problem, TableError, read_table
 
 COLUMNS = ('code', 'name', 'name_ur', 'type', 'district', 'tehsil',
@@ -203,9 +203,11 @@ class ImportFacilitiesResult(ModelView):
     summary = fields.Text("Summary", readonly=True)
 
 
-class ImportFacilities(Wizard):
+class ImportFacilities(ImportWizardMixin, Wizard):
     __name__ = 'bhmis.facility.import'
     __string__ = "Import Facilities"
+    _import = staticmethod(import_facilities)
+    _done_message = 'bhmis_base.msg_facility_import_done'
     start = StateView('bhmis.facility.import.start',
         'bhmis_base.facility_import_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
@@ -216,15 +218,3 @@ class ImportFacilities(Wizard):
         'bhmis_base.facility_import_result_view_form', [
             Button("Close", 'end', 'tryton-close', default=True),
             ])
-
-    def transition_import_(self):
-        created, updated, warnings = import_facilities(
-            self.start.file, self.start.filename)
-        lines = [gettext('bhmis_base.msg_facility_import_done',
-                created=created, updated=updated)]
-        lines.extend(map(problem_text, warnings))
-        self.result.summary = "\n".join(lines)
-        return 'result'
-
-    def default_result(self, fields):
-        return {'summary': self.result.summary}

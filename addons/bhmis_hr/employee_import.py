@@ -23,7 +23,7 @@ from trytond.transaction import (
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from bhmis_base import tabular
-from bhmis_base.problem import problem_text
+from bhmis_base.problem import ImportWizardMixin, problem_text
 from bhmis_base.tabular import TableError, read_table
 
 from . import cnic as cnic_
@@ -558,9 +558,11 @@ class ImportEmployeesResult(ModelView):
     summary = fields.Text("Summary", readonly=True)
 
 
-class ImportEmployees(Wizard):
+class ImportEmployees(ImportWizardMixin, Wizard):
     __name__ = 'bhmis.employee.import'
     __string__ = "Import Employees"
+    _import = staticmethod(import_employees)
+    _done_message = 'bhmis_hr.msg_employee_import_done'
     start = StateView('bhmis.employee.import.start',
         'bhmis_hr.employee_import_start_view_form', [
             Button("Cancel", 'end', 'tryton-cancel'),
@@ -571,15 +573,3 @@ class ImportEmployees(Wizard):
         'bhmis_hr.employee_import_result_view_form', [
             Button("Close", 'end', 'tryton-close', default=True),
             ])
-
-    def transition_import_(self):
-        created, updated, warnings = import_employees(
-            self.start.file, self.start.filename)
-        lines = [gettext('bhmis_hr.msg_employee_import_done',
-                created=created, updated=updated)]
-        lines.extend(map(problem_text, warnings))
-        self.result.summary = "\n".join(lines)
-        return 'result'
-
-    def default_result(self, fields):
-        return {'summary': self.result.summary}
