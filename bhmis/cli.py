@@ -8,11 +8,12 @@ Settings come from the environment, then config/bhmis.conf:
   BHMIS_VAR           folder for the database, passwords and configuration
 """
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 
-from . import database, demo, hooks, server
+from . import attendance, database, demo, hooks, reports, server
 from . import settings as settings_
 
 
@@ -110,7 +111,7 @@ def cmd_import_employees(settings, options):
 def cmd_report(settings, options):
     if not initialised(settings):
         return 1
-    from bhmis_hr.report import render
+    render = dict(reports.available())[options.name]
     context = {'language': options.language, '_check_access': True}
     with database.open_pool(settings, user=options.user_id,
             context=context) as (pool, transaction):
@@ -126,7 +127,8 @@ def cmd_report(settings, options):
                 found[model], = records
         filename, data = render(options.name,
             district=found.get('bhmis.district'),
-            facility=found.get('bhmis.facility'), year=options.year)
+            facility=found.get('bhmis.facility'), year=options.year,
+            date=options.date, month=options.month)
     output = Path(options.output or filename)
     output.write_bytes(data)
     print("bhmis: %s written to %s" % (options.name, output))
@@ -167,21 +169,37 @@ def parser():
         help="import as this user id (default: 1, admin)")
     employees.set_defaults(func=cmd_import_employees)
 
-    from bhmis_hr.report import REPORTS
+    names = [name for name, _ in reports.available()]
     report = commands.add_parser('report',
-        help="write an HR report as XLSX (%s)" % ", ".join(
-            name for name, _ in REPORTS))
-    report.add_argument('name', choices=[name for name, _ in REPORTS])
+        help="write a report as XLSX (%s)" % ", ".join(names))
+    report.add_argument('name', choices=names)
     report.add_argument('--output', help="the XLSX file (default NAME.xlsx)")
     report.add_argument('--district', help="only this district (code)")
     report.add_argument('--facility', help="only this facility (code)")
     report.add_argument('--year', type=int,
         help="the year of the leave register (default this year)")
+    report.add_argument('--date', type=date,
+        help="the day of the daily attendance (default yesterday)")
+    report.add_argument('--month', type=month,
+        help="the month of the absenteeism report, YYYY-MM (default this "
+        "month)")
     report.add_argument('--language', default='en', choices=['en', 'ur'])
     report.add_argument('--user-id', type=int, default=1,
         help="as this user, under their record rules (default: 1, admin)")
     report.set_defaults(func=cmd_report)
+    attendance.add_parser(commands)
     return root
+
+
+def date(value):
+    return dt.date.fromisoformat(value)
+
+
+def month(value):
+    try:
+        return dt.datetime.strptime(value, '%Y-%m').date()
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected YYYY-MM: %r" % value)
 
 
 def main(argv=None):

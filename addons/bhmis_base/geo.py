@@ -31,3 +31,17 @@ def inside_province(latitude, longitude, bounds=PROVINCE_BOUNDS):
     (lat_min, lat_max), (lon_min, lon_max) = (
         bounds['latitude'], bounds['longitude'])
     return lat_min <= latitude <= lat_max and lon_min <= longitude <= lon_max
+
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(latitude1, longitude1, latitude2, longitude2):
+    "Return the great-circle distance in metres (haversine)"
+    from math import asin, cos, radians, sin, sqrt
+    phi1, phi2 = radians(latitude1), radians(latitude2)
+    d_phi = phi2 - phi1
+    d_lambda = radians(longitude2 - longitude1)
+    a = (sin(d_phi / 2) ** 2
+        + cos(phi1) * cos(phi2) * sin(d_lambda / 2) ** 2)
+    return 2 * EARTH_RADIUS_M * asin(min(1.0, sqrt(a)))

@@ -106,7 +106,7 @@ BUILDERS = {
     }
 
 
-def render(name, district=None, facility=None, year=None):
+def render(name, district=None, facility=None, year=None, **_):
     "Return (file name, XLSX bytes) of the report name"
     headers, rows = BUILDERS[name](
         district=district, facility=facility, year=year)
