@@ -30,7 +30,6 @@ from playwright import sync_api
 from skimage import data
 
 from tests.conftest import DEMO_PASSWORD
-from tests.rpc import RPCError
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT, expect
 
 FACILITY = 'QUETTA-CIVIL-001'
@@ -61,6 +60,12 @@ def datetime_from_rpc(value):
         value['hour'], value['minute'], value['second'])
 
 
+def datetime_to_rpc(value):
+    return {'__class__': 'datetime', 'year': value.year,
+        'month': value.month, 'day': value.day, 'hour': value.hour,
+        'minute': value.minute, 'second': value.second, 'microsecond': 0}
+
+
 def datetime_from_iso(value):
     "A naive UTC datetime from the kiosk's ISO 8601 (with Z)"
     at = dt.datetime.fromisoformat(value.replace('Z', '+00:00'))
@@ -87,19 +92,23 @@ def camera(tmp_path_factory):
 
 def choose_employees(admin):
     """Active employees of FACILITY, in id order, without an enrolled face
-    nor any attendance line (so that the first punch must be an 'in')"""
+    nor an arrival in the last day (the demo has two weeks of punches): the
+    last punch of their day is none or an 'out', their next one an 'in'"""
     faces = {f['employee'] for f in admin.model('bhmis.attendance.face',
             'search_read', [], 0, None, None, ['employee'])}
+    since = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None
+        ) - dt.timedelta(days=1)
     punched = {line['employee'] for line in admin.model('attendance.line',
-            'search_read', [('employee.facility.code', '=', FACILITY)],
+            'search_read', [('employee.facility.code', '=', FACILITY),
+                ('type', '=', 'in'), ('at', '>=', datetime_to_rpc(since))],
             0, None, None, ['employee'])}
     employees = [e for e in admin.model('company.employee', 'search_read',
             [('facility.code', '=', FACILITY), ('hr_status', '=', 'active')],
             0, None, [('id', 'ASC')], ['personnel_number', 'party.name'])
         if e['id'] not in faces | punched]
     assert len(employees) >= 2, (
-        "the demo has fewer than 2 active employees without a face or "
-        "attendance at %s" % FACILITY)
+        "the demo has fewer than 2 active employees without a face or a "
+        "recent arrival at %s" % FACILITY)
     return [SimpleNamespace(id=e['id'], name=e['party.']['name'],
             number=e['personnel_number']) for e in employees]
 
@@ -121,13 +130,14 @@ def kiosk(demo_server, camera):
     assert re.search(r'^Enrolled', result.stdout, re.M), result.stdout
     yield SimpleNamespace(code=code.group(1), key=key.group(1),
         employee=employee, other=other)
-    # The astronaut's face is enrolled once per database: let the other
-    # modules of the session enrol her again
-    with contextlib.suppress(RPCError):
-        admin = demo_server.rpc()
-        admin.model('bhmis.attendance.face', 'delete', [f['id']
-                for f in admin.model('bhmis.attendance.face', 'search_read',
-                    [('employee', '=', employee.id)], 0, None, None, [])])
+    # A face is enrolled for one employee only: let the other modules of
+    # the session enrol the astronaut again
+    admin = demo_server.rpc()
+    admin.model('bhmis.attendance.face', 'delete', [f['id']
+            for f in admin.model('bhmis.attendance.face', 'search_read',
+                [('employee', '=', employee.id)], 0, None, None, [])])
+    assert not admin.model('bhmis.attendance.face', 'search',
+        [('employee', '=', employee.id)], 0, None, None)
 
 
 @pytest.fixture(scope='module')
@@ -216,17 +226,24 @@ def test_check_in_online_and_offline(screen, kiosk, demo_server):
     "Her face checks her in; offline check-ins are sent when back online"
     admin = demo_server.rpc()
     employee = kiosk.employee
+
+    def lines():
+        return {line['id']: line for line in admin.model('attendance.line',
+                'search_read', [('employee', '=', employee.id)], 0, None,
+                None, ['type', 'at'])}
+
+    before = lines()
     screen.open()
     screen.check_in('accepted', "check in %s" % employee.name)
     with screen.step("show her name and her arrival"):
         expect(screen.page.locator('#result-name')).to_have_text(
             employee.name)
-        expect(screen.result).to_contain_text('In')
+        expect(screen.page.locator('#result-detail')).to_have_text(
+            re.compile(r'^In\b'))
 
-    lines = admin.model('attendance.line', 'search_read',
-        [('employee', '=', employee.id)], 0, None, None, ['type', 'at'])
-    assert [line['type'] for line in lines] == ['in'], lines
-    line, = lines
+    new = [line for id_, line in lines().items() if id_ not in before]
+    assert [line['type'] for line in new] == ['in'], new
+    line, = new
     event, = admin.model('bhmis.attendance.event', 'search_read',
         [('device.code', '=', kiosk.code)], 0, None, None,
         ['status', 'employee', 'line', 'type'])
@@ -257,13 +274,11 @@ def test_check_in_online_and_offline(screen, kiosk, demo_server):
         [('event_id', 'in', event_ids)], 0, None, [('id', 'ASC')],
         ['event_id', 'status', 'employee', 'line', 'captured_at'])
     assert [e['event_id'] for e in events] == event_ids, events
-    lines = {line['id']: line for line in admin.model('attendance.line',
-            'search_read', [('employee', '=', employee.id)], 0, None, None,
-            ['type'])}
+    punches = lines()
     for item, event in zip(queued, events):
         assert event['status'] == 'accepted', event
         assert event['employee'] == employee.id, event
-        assert event['line'] in lines, (event, lines)
+        assert event['line'] in punches, (event, punches)
         captured_at = datetime_from_iso(item['captured_at'])
         assert abs(datetime_from_rpc(event['captured_at']) - captured_at
             ) < dt.timedelta(seconds=1), (item, event)

@@ -682,6 +682,14 @@ library; the server's Content-Security-Policy allows no inline script.
       // keep the last known number
     }
     renderQueue();
+    if (lastResult && lastResult.status === 'queued') {
+      // "Saved offline" is over once everything was sent
+      if (queueSize === 0) {
+        clearResult();
+      } else {
+        renderResult();
+      }
+    }
   }
 
   function renderQueue() {
