@@ -15,6 +15,7 @@ import traceback
 from pathlib import Path
 
 from . import BACKENDS, StepError, Workspace, fmt, machine, versions
+from . import attendance as attendance_bench
 from . import face as face_bench
 from . import hr as hr_bench
 from . import hr_import as import_bench
@@ -22,7 +23,8 @@ from . import init as init_bench
 from . import search as search_bench
 
 BENCHMARKS = {'init': init_bench, 'search': search_bench,
-    'hr': hr_bench, 'import': import_bench, 'face': face_bench}
+    'hr': hr_bench, 'import': import_bench, 'face': face_bench,
+    'attendance': attendance_bench}
 README = Path(__file__).resolve().parent / 'README.md'
 START, END = '<!-- results:start -->', '<!-- results:end -->'
 COLUMNS = ['benchmark', 'backend', 'measure', 'value', 'baseline',

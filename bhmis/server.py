@@ -17,7 +17,8 @@ def _commands(settings, host, port):
     conf = str(settings.trytond_conf)
     commands = {
         'web': [sys.executable, '-m', 'bhmis.web',
-            '--host', host, '--port', str(port)],
+            '--host', host, '--port', str(port),
+            '--workers', str(settings.web_workers)],
         'cron': [os.path.join(bindir, 'trytond-cron'),
             '-c', conf, '-d', settings.db],
         }

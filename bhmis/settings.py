@@ -30,6 +30,15 @@ class Settings:
         return self.backend == 'postgresql'
 
     @property
+    def web_workers(self):
+        """Web processes sharing the listening socket: face check-ins are
+        CPU-bound, so PostgreSQL gets one per core; SQLite, which takes
+        one writer at a time, keeps one threaded process"""
+        if self.backend != 'postgresql':
+            return 1
+        return max(1, min(4, os.cpu_count() or 1))
+
+    @property
     def trytond_conf(self):
         return self.var / 'trytond.conf'
 

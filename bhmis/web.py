@@ -6,11 +6,14 @@
 - `/<database>/rpc/` and `/<database>/...` Tryton's RPC and routes
 """
 import argparse
+import contextlib
 import os
 import re
+import signal
+import socket
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import run_simple
+from werkzeug.serving import make_server, run_simple
 from werkzeug.utils import redirect
 
 ADMIN_PREFIX = '/admin'
@@ -52,13 +55,51 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description="Serve BHMIS over HTTP")
     parser.add_argument('--host', default='127.0.0.1')
     parser.add_argument('--port', type=int, default=8000)
+    parser.add_argument('--workers', type=int, default=1,
+        help="processes sharing the socket, each threaded (default 1)")
     options = parser.parse_args(argv)
+    if options.workers <= 1:
+        serve(options.host, options.port)
+        return
+    # Bind once, then fork before Tryton opens any database connection:
+    # the workers accept on the same socket and the kernel spreads the
+    # connections between them
+    listener = socket.create_server((options.host, options.port),
+        backlog=128)
+    children = []
+    for _ in range(options.workers):
+        pid = os.fork()
+        if not pid:
+            serve(options.host, options.port, fd=listener.fileno())
+            os._exit(0)
+        children.append(pid)
+    listener.close()
+
+    def stop(signum, frame):
+        for child in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGTERM)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    # One worker gone is the server gone: the supervisor restarts nothing
+    os.wait()
+    stop(None, None)
+    for _ in children[1:]:
+        with contextlib.suppress(ChildProcessError):
+            os.wait()
+
+
+def serve(host, port, fd=None):
     # Importing the application loads the databases in TRYTOND_DATABASE_NAMES
     from trytond.application import app as tryton_app
     print("bhmis: serving on http://%s:%s/ (pid %s)" % (
-            options.host, options.port, os.getpid()), flush=True)
-    run_simple(options.host, options.port, make_app(tryton_app),
-        threaded=True, use_reloader=False)
+            host, port, os.getpid()), flush=True)
+    if fd is None:
+        run_simple(host, port, make_app(tryton_app), threaded=True,
+            use_reloader=False)
+    else:
+        make_server(host, port, make_app(tryton_app), threaded=True,
+            fd=fd).serve_forever()
 
 
 if __name__ == '__main__':
