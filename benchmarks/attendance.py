@@ -112,20 +112,27 @@ def _python():
 
 
 def post_checkin(url, key, frame, at=None):
+    import urllib.error
     import urllib.request
 
+    from werkzeug.datastructures import FileStorage
     from werkzeug.test import encode_multipart
     boundary, body = encode_multipart({
             'event_id': str(uuid.uuid4()),
             'captured_at': (at or time.strftime('%Y-%m-%dT%H:%M:%SZ',
                     time.gmtime())),
-            'frames': (io.BytesIO(frame), 'frame.jpg', 'image/jpeg'),
+            'frames': FileStorage(io.BytesIO(frame), 'frame.jpg',
+                content_type='image/jpeg'),
             })
     request = urllib.request.Request(url, data=body, method='POST',
         headers={'Authorization': 'Bearer ' + key,
             'Content-Type': 'multipart/form-data; boundary=%s' % boundary})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.load(response)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as error:
+        raise StepError('check-in refused (%s): %s' % (
+                error.code, error.read()[:300]))
 
 
 def naive_checkin(frame, known):

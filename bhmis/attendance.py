@@ -29,6 +29,12 @@ def add_parser(commands):
     revoke.add_argument('code', help="the device code")
     revoke.set_defaults(func=cmd_device_revoke)
 
+    key = actions.add_parser('device-key',
+        help="give a device a new key (the old one stops working); print "
+        "it once")
+    key.add_argument('code', help="the device code")
+    key.set_defaults(func=cmd_device_key)
+
     enrol = actions.add_parser('enrol',
         help="enrol an employee's face from 1 to 5 photos")
     enrol.add_argument('--employee', required=True,
@@ -80,6 +86,20 @@ def cmd_device_revoke(settings, options):
             return fail("no active device with the code %r" % options.code)
         Device.revoke(devices)
     print("bhmis: device %s revoked" % options.code)
+    return 0
+
+
+def cmd_device_key(settings, options):
+    with database.open_pool(settings, context={
+                'language': 'en', 'active_test': False}) as (
+            pool, transaction):
+        Device = pool.get('bhmis.attendance.device')
+        devices = Device.search([('code', '=', options.code)])
+        if not devices:
+            return fail("no device with the code %r" % options.code)
+        key = Device.new_key(devices[0])
+    print("Device: %s" % options.code)
+    print("Device key (shown once; keep it secret): %s" % key)
     return 0
 
 

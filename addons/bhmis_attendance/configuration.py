@@ -86,7 +86,7 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         super().validate_fields(records, field_names)
         for record in records:
             if not (0 < record.accept_distance <= record.review_distance
-                    < 2):
+                    < 2) or not 0 < record.duplicate_distance < 2:
                 raise ConfigurationError(gettext(
                         'bhmis_attendance.msg_configuration_thresholds'))
 

@@ -20,7 +20,7 @@ def load(size, rng):
     Facility = pool.get('bhmis.facility')
     Device = pool.get('bhmis.attendance.device')
     setup.run()
-    hospitals = Facility.search([('round_the_clock', '=', True),
+    hospitals = Facility.search([('open_24_7', '=', True),
             ('status', '!=', 'closed')], order=[('code', 'ASC')])
     if not Device.search([], limit=1):
         Device.create([{'facility': f.id, 'kind': 'kiosk',

@@ -107,7 +107,8 @@ class Device(ScopedMixin, DeactivableMixin, ModelSQL, ModelView):
         "Return the active device of key, or None"
         if not key or len(key) > 200:
             return None
-        devices = cls.search([('key_hash', '=', hash_key(key))], limit=1)
+        devices = cls.search([('key_hash', '=', hash_key(key)),
+                ('active', '=', True)], limit=1)
         return devices[0] if devices else None
 
     @classmethod
@@ -119,5 +120,16 @@ class Device(ScopedMixin, DeactivableMixin, ModelSQL, ModelView):
                 raise DeviceError(gettext(
                         'bhmis_attendance.msg_device_revoked',
                         device=device.rec_name))
+        # Without its hash the key is gone for good, even if the device is
+        # made active again: it needs a new key
         cls.write(devices, {'active': False, 'revoked_at': now,
-                'revoked_by': Transaction().user or None})
+                'revoked_by': Transaction().user or None,
+                'key_hash': None, 'key_hint': None})
+
+    @classmethod
+    def new_key(cls, device):
+        "Give device a new key (the old one stops working); return it"
+        key = secrets.token_urlsafe(32)
+        cls.write([device], {'key_hash': hash_key(key), 'key_hint': key[:4],
+                'active': True, 'revoked_at': None, 'revoked_by': None})
+        return key

@@ -138,9 +138,22 @@ class Face(ScopedMixin, ModelSQL, ModelView):
             events = Event.with_evidence(employees=[employee])
             if not faces and not events:
                 continue
-            cls.delete(faces)
+            with Transaction().set_context(_bhmis_logged=True):
+                cls.delete(faces)
             Event.write(events, {'evidence': None})
             Log.log(employee, reason, len(faces) + len(events))
+
+    @classmethod
+    def delete(cls, faces):
+        pool = Pool()
+        Log = pool.get('bhmis.attendance.biometric_log')
+        counts = {}
+        if not Transaction().context.get('_bhmis_logged'):
+            for face in faces:
+                counts[face.employee] = counts.get(face.employee, 0) + 1
+        super().delete(faces)
+        for employee, count in counts.items():
+            Log.log(employee, 'deleted_request', count, 'back_office')
 
 
 class DuplicateFlag(ScopedMixin, ModelSQL, ModelView):

@@ -43,6 +43,8 @@ REASONS = [
     ('too_bright', "Too Bright"),
     ('rejected_by_reviewer', "Rejected by Reviewer"),
     ]
+# The longest a person stays checked in: a 12-hour night shift and overtime
+OPEN_SHIFT = dt.timedelta(hours=16)
 PENDING = {'readonly': Eval('review_state') != 'pending'}
 
 
@@ -200,6 +202,9 @@ class Event(ScopedMixin, Workflow, ModelSQL, ModelView):
         employee = Employee(match.key)
         line, type_ = cls.punch(employee, captured_at, config)
         values.update(status='accepted', line=line.id, type=type_)
+        # A kiosk that was offline sends yesterday's check-ins today
+        pool.get('bhmis.attendance.day').recompute_past(
+            [(employee, line.date, line.date)])
         answer.update(status='accepted', type=type_, at=iso(line.at),
             employee={'name': employee.party.name,
                 'personnel_number': employee.personnel_number})
@@ -253,11 +258,12 @@ class Event(ScopedMixin, Workflow, ModelSQL, ModelView):
             return previous[0], previous[0].type
         line = Line(company=employee.company, employee=employee, at=at)
         line.date = line.on_change_with_date()
-        last_today = Line.search([('employee', '=', employee.id),
-                ('date', '=', line.date), ('at', '<', at)],
+        # An open check-in of the last hours is closed by this one, even
+        # across midnight (night shifts)
+        last = Line.search([('employee', '=', employee.id),
+                ('at', '<', at), ('at', '>=', at - OPEN_SHIFT)],
             order=[('at', 'DESC')], limit=1)
-        line.type = ('out' if last_today and last_today[0].type == 'in'
-            else 'in')
+        line.type = 'out' if last and last[0].type == 'in' else 'in'
         line.save()
         return line, line.type
 
@@ -269,6 +275,7 @@ class Event(ScopedMixin, Workflow, ModelSQL, ModelView):
         Configuration = pool.get('bhmis.attendance.configuration')
         Day = pool.get('bhmis.attendance.day')
         config = Configuration.current()
+        cls.check_reviewer(events)
         for event in events:
             if not event.employee:
                 raise ReviewError(gettext(
@@ -284,9 +291,24 @@ class Event(ScopedMixin, Workflow, ModelSQL, ModelView):
                 for e in events])
 
     @classmethod
+    def check_reviewer(cls, events):
+        "Refuse that staff decide on their own check-ins"
+        User = Pool().get('res.user')
+        user_id = Transaction().user
+        if not user_id:
+            return
+        own = {e.id for e in User(user_id).employees}
+        for event in events:
+            if event.employee and event.employee.id in own:
+                raise ReviewError(gettext(
+                        'bhmis_attendance.msg_review_own',
+                        event=event.rec_name))
+
+    @classmethod
     @ModelView.button
     @Workflow.transition('rejected')
     def reject(cls, events):
+        cls.check_reviewer(events)
         for event in events:
             event.reason = 'rejected_by_reviewer'
             event.status = 'rejected'

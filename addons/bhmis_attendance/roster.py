@@ -111,7 +111,7 @@ class Roster(ScopedMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('published')
     def publish(cls, rosters):
         for roster in rosters:
-            if roster.facility.round_the_clock:
+            if roster.facility.open_24_7:
                 gaps = roster.coverage_gaps()
                 if gaps:
                     first = sorted(gaps)[:5]
@@ -121,12 +121,26 @@ class Roster(ScopedMixin, Workflow, ModelSQL, ModelView):
                             days=', '.join('%s (%s)' % (
                                     d.isoformat(), ', '.join(gaps[d]))
                                 for d in first)))
+        cls.recompute(rosters)
+
+    @classmethod
+    def recompute(cls, rosters):
+        "The past days of the rosters' staff follow the roster in force"
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        Day = pool.get('bhmis.attendance.day')
+        for roster in rosters:
+            with Transaction().set_context(_check_access=False):
+                staff = Employee.search(
+                    [('facility', '=', roster.facility.id)])
+            Day.recompute_past([(e, roster.days[0], roster.days[-1])
+                    for e in staff])
 
     @classmethod
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, rosters):
-        pass
+        cls.recompute(rosters)
 
     @classmethod
     def shifts_on(cls, date, employees):

@@ -74,13 +74,16 @@ def limited(request, key):
     return not limiter.allow((request.remote_addr, digest))
 
 
-def read_frames(request, settings):
-    request.max_content_length = settings.max_bytes * (
-        settings.max_frames + 1)
+def read_form(request, settings):
+    "Return the form, refusing a request over the size limit"
     try:
-        files = request.files.getlist('frames')
+        return request.form
     except RequestEntityTooLarge:
         raise Refused('too_large', limit=settings.max_bytes)
+
+
+def read_frames(request, settings):
+    files = request.files.getlist('frames')
     if not files:
         raise Refused('bad_request', detail="no frames")
     if len(files) > settings.max_frames:
@@ -134,6 +137,10 @@ def parse_event_id(value):
 
 def device_of(pool, request):
     Device = pool.get('bhmis.attendance.device')
+    Configuration = pool.get('bhmis.attendance.configuration')
+    # The setting applies from the next request on: the limiter runs
+    # before the database is opened
+    limiter.rate = Configuration.current().checkins_per_minute
     device = Device.authenticate(bearer(request))
     if not device:
         raise Refused('unauthorized')
@@ -144,11 +151,20 @@ def device_of(pool, request):
     return device
 
 
+# Tryton's own limit for requests without a session is 2 MiB: a burst of
+# frames needs more, up to the engine's limits
+MAX_REQUEST = engine.FaceSettings().max_bytes * (
+    engine.FaceSettings().max_frames + 1)
+
+
 @app.route('/<database_name>/bhmis/attendance/checkin', methods=['POST'])
 def checkin(request, database_name):
     if limited(request, bearer(request)):
         return refusal('rate_limited', message="Too many requests")
     return _checkin(request, database_name)
+
+
+checkin.max_request_size = MAX_REQUEST
 
 
 @with_pool
@@ -159,7 +175,7 @@ def _checkin(request, pool):
     with Transaction().set_context(language=language(request)):
         try:
             device = device_of(pool, request)
-            form = request.form
+            form = read_form(request, settings)
             event_id = parse_event_id(form.get('event_id'))
             previous = Event.answered(device, event_id)
             if previous is not None:
@@ -189,6 +205,9 @@ def enrol(request, database_name):
     return _enrol(request, database_name)
 
 
+enrol.max_request_size = MAX_REQUEST
+
+
 @with_pool
 @with_transaction()
 def _enrol(request, pool):
@@ -197,7 +216,7 @@ def _enrol(request, pool):
     with Transaction().set_context(language=language(request)):
         try:
             device = device_of(pool, request)
-            form = request.form
+            form = read_form(request, settings)
             user = enroller(pool, device, form.get('login', ''),
                 form.get('password', ''))
             employee = employee_at(pool, device,

@@ -162,9 +162,26 @@ class OfficialDuty(ScopedMixin, ModelSQL, ModelView):
     @classmethod
     def create(cls, vlist):
         duties = super().create(vlist)
-        Pool().get('bhmis.attendance.day').recompute_past(
-            [(d.employee, d.start_date, d.end_date) for d in duties])
+        cls.recompute(duties)
         return duties
+
+    @classmethod
+    def write(cls, *args):
+        duties = sum(args[::2], [])
+        before = [(d.employee, d.start_date, d.end_date) for d in duties]
+        super().write(*args)
+        cls.recompute(duties, before)
+
+    @classmethod
+    def delete(cls, duties):
+        before = [(d.employee, d.start_date, d.end_date) for d in duties]
+        super().delete(duties)
+        Pool().get('bhmis.attendance.day').recompute_past(before)
+
+    @classmethod
+    def recompute(cls, duties, before=()):
+        Pool().get('bhmis.attendance.day').recompute_past(list(before) + [
+                (d.employee, d.start_date, d.end_date) for d in duties])
 
 
 def days_between(start, end):

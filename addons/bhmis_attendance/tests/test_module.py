@@ -71,7 +71,7 @@ class AttendanceTestCase(CompanyTestMixin, ModuleTestCase):
         company.save()
         quetta, pishin = create_district('QUETTA'), create_district('PISHIN')
         civil = create_facility('Q-CIVIL', quetta, type='civil',
-            latitude=30.2, longitude=67.0)
+            latitude=30.2, longitude=67.0, open_24_7=True)
         bhu = create_facility('P-BHU', pishin)
         with set_company(company):
             staff = {
@@ -131,6 +131,21 @@ class AttendanceTestCase(CompanyTestMixin, ModuleTestCase):
             order=[('at', 'ASC')])
         self.assertEqual([(l.type, l.date) for l in lines],
             [('in', DAY), ('out', DAY)])
+
+    @with_transaction()
+    def test_night_checkout_after_midnight_is_out(self):
+        Device = Pool().get('bhmis.attendance.device')
+        company, civil, _, staff, faces = self.setup_staff()
+        device, _ = Device.register(civil)
+        evening = dt.datetime(2026, 11, 16, 15, 0)  # 20:00 in Quetta
+        with set_company(company):
+            first = self.check_in(device, faces['ayesha'], evening)
+            morning = self.check_in(device, faces['ayesha'],
+                evening + dt.timedelta(hours=12))
+            next_night = self.check_in(device, faces['ayesha'],
+                evening + dt.timedelta(hours=24))
+        self.assertEqual([first['type'], morning['type'],
+                next_night['type']], ['in', 'out', 'in'])
 
     @with_transaction()
     def test_checkin_review_reject_liveness_geofence(self):
@@ -317,7 +332,7 @@ class AttendanceTestCase(CompanyTestMixin, ModuleTestCase):
         Roster = pool.get('bhmis.attendance.roster')
         Shift = pool.get('bhmis.attendance.shift')
         _, civil, _, staff, _ = self.setup_staff()
-        self.assertTrue(civil.round_the_clock)
+        self.assertTrue(civil.open_24_7)
         shift = {s.code: s for s in Shift.search([])}
         month = dt.date(2026, 11, 1)
         end = dt.date(2026, 11, 30)
