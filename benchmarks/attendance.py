@@ -22,7 +22,7 @@ import uuid
 import numpy
 from PIL import Image
 
-from . import Row, StepError, percentile
+from . import ADMIN_PASSWORD, Row, StepError, percentile
 
 NAME = 'attendance'
 GALLERY = 50_000
@@ -138,7 +138,10 @@ def post_checkin(url, key, frame, at=None):
 def naive_checkin(frame, known):
     import face_recognition
     image = numpy.asarray(Image.open(io.BytesIO(frame)).convert('RGB'))
-    encodings = face_recognition.face_encodings(image)
+    # Without upsampling, as BHMIS detects (upsampled, dlib also finds a
+    # "face" on her badge)
+    encodings = face_recognition.face_encodings(image,
+        face_recognition.face_locations(image, 0))
     if len(encodings) != 1:
         raise StepError('the naive pipeline found %s faces' % len(encodings))
     matches = face_recognition.compare_faces(known, encodings[0], 0.45)
@@ -153,6 +156,12 @@ def run(workspace, backend, log, **kwargs):
     province.serve()
     try:
         url = province.url('/%s/bhmis/attendance/checkin' % province.db)
+        # One kiosk sends a few check-ins a minute; this one stands for a
+        # province's worth, past the per-device rate limit
+        from tests.rpc import RPC
+        rpc = RPC(province.url(), province.db).login('admin', ADMIN_PASSWORD)
+        rpc.model('bhmis.attendance.configuration', 'write', [1],
+            {'checkins_per_minute': 1_000_000})
         first = post_checkin(url, key, frame)  # loads the gallery
         if first.get('status') != 'accepted':
             raise StepError('check-in not accepted: %s' % first)

@@ -39,6 +39,20 @@ def local_timezone():
     return tz.ZoneInfo(name) if name else tz.UTC
 
 
+def to_utc(local, zone):
+    "Tryton stores datetimes in UTC; the rules work in local time"
+    if local is None:
+        return None
+    return local.replace(tzinfo=zone).astimezone(tz.UTC).replace(
+        tzinfo=None)
+
+
+def to_local(utc, zone):
+    if utc is None:
+        return None
+    return utc.replace(tzinfo=tz.UTC).astimezone(zone).replace(tzinfo=None)
+
+
 class Day(ScopedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.attendance.day'
     __string__ = "Daily Attendance"
@@ -129,6 +143,7 @@ class Day(ScopedMixin, ModelSQL, ModelView):
         on_leave = Leave.employees_on_leave(date, employees)
         on_duty = Duty.employees_on(date)
         punches = cls.punches(date, employees)
+        zone = local_timezone()
         rows = []
         for employee in employees:
             district = employee.facility.district.id
@@ -144,7 +159,8 @@ class Day(ScopedMixin, ModelSQL, ModelView):
                 holiday=holiday, rules=rules)
             rows.append([employee.id, employee.facility.id, district, date,
                     date.replace(day=1), shift.id if shift else None,
-                    result.status, result.first_in, result.last_out,
+                    result.status, to_utc(result.first_in, zone),
+                    to_utc(result.last_out, zone),
                     result.late_minutes, result.early_minutes,
                     round(result.worked.total_seconds() / 3600, 2)])
         cls._replace(date, employees, rows)

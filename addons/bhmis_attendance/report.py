@@ -13,6 +13,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from bhmis_base.xlsx import write_table
 
 from .daily import absenteeism_rate
+from .day import local_timezone, to_local
 
 REPORTS = [
     ('attendance-daily', "Daily Attendance"),
@@ -44,12 +45,14 @@ def attendance_daily(district=None, facility=None, date=None, **_):
     days = Day.search(_scope([('date', '=', date)], district, facility),
         order=[('facility', 'ASC'), ('employee', 'ASC')])
     labels = _status_labels()
+    zone = local_timezone()
     headers = ["Facility", "Personnel Number", "Employee", "Shift", "Status",
         "First In", "Last Out", "Minutes Late", "Minutes Early",
         "Hours Worked"]
     rows = [(_name(d.facility), d.employee.personnel_number,
             d.employee.party.name, _name(d.shift), labels[d.status],
-            d.first_in, d.last_out, d.late_minutes, d.early_minutes,
+            to_local(d.first_in, zone), to_local(d.last_out, zone),
+            d.late_minutes, d.early_minutes,
             d.worked_hours) for d in days]
     return headers, rows
 

@@ -8,7 +8,7 @@ import json
 import uuid
 from pathlib import Path
 
-from trytond.exceptions import UserError
+from trytond.exceptions import RateLimitException
 from trytond.i18n import gettext
 from trytond.protocols.wrappers import Response, with_pool, with_transaction
 from trytond.transaction import Transaction
@@ -135,7 +135,7 @@ def parse_event_id(value):
         raise Refused('bad_request', detail="event_id is not a UUID")
 
 
-def device_of(pool, request):
+def device_of(pool, request, touch=True):
     Device = pool.get('bhmis.attendance.device')
     Configuration = pool.get('bhmis.attendance.configuration')
     # The setting applies from the next request on: the limiter runs
@@ -144,6 +144,14 @@ def device_of(pool, request):
     device = Device.authenticate(bearer(request))
     if not device:
         raise Refused('unauthorized')
+    if touch:
+        touch_device(pool, device)
+    return device
+
+
+def touch_device(pool, device):
+    "Record when the device was last seen, at most every 5 minutes"
+    Device = pool.get('bhmis.attendance.device')
     now = dt.datetime.now()
     if not device.last_seen or now - device.last_seen > dt.timedelta(
             minutes=5):
@@ -215,10 +223,13 @@ def _enrol(request, pool):
     settings = engine.FaceSettings()
     with Transaction().set_context(language=language(request)):
         try:
-            device = device_of(pool, request)
+            # Nothing is written before the login is checked: its failed
+            # attempts are committed apart (see enroller)
+            device = device_of(pool, request, touch=False)
             form = read_form(request, settings)
             user = enroller(pool, device, form.get('login', ''),
                 form.get('password', ''))
+            touch_device(pool, device)
             employee = employee_at(pool, device,
                 (form.get('personnel_number') or '').strip())
             frames = read_frames(request, settings)
@@ -253,10 +264,15 @@ def enroller(pool, device, login, password):
     ModelData = pool.get('ir.model.data')
     if not login or not password or len(login) > 100:
         raise Refused('forbidden')
-    try:
-        user_id = User.get_login(login, {'password': password})
-    except UserError:
-        user_id = None
+    # As Tryton's own login: the failed attempt is committed whatever
+    # becomes of the request, so that wrong passwords lock the login out
+    with Transaction().new_transaction() as transaction:
+        try:
+            user_id = User.get_login(login, {'password': password})
+        except RateLimitException:
+            transaction.commit()
+            raise Refused('rate_limited')
+        transaction.commit()
     if not user_id:
         raise Refused('forbidden')
     user = User(user_id)

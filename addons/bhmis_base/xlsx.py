@@ -17,6 +17,7 @@ def write_table(title, headers, rows, subtitle=None, right_to_left=False):
     bold = workbook.add_format({'bold': True})
     header = workbook.add_format({'bold': True, 'bottom': 1})
     date = workbook.add_format({'num_format': 'yyyy-mm-dd'})
+    moment = workbook.add_format({'num_format': 'yyyy-mm-dd hh:mm'})
     sheet.write(0, 0, title, workbook.add_format({'bold': True, 'size': 14}))
     if subtitle:
         sheet.write(1, 0, subtitle, bold)
@@ -26,7 +27,9 @@ def write_table(title, headers, rows, subtitle=None, right_to_left=False):
     widths = [len(h) for h in headers]
     for number, row in enumerate(rows, first + 1):
         for column, value in enumerate(row):
-            if isinstance(value, dt.date):
+            if isinstance(value, dt.datetime):
+                sheet.write_datetime(number, column, value, moment)
+            elif isinstance(value, dt.date):
                 sheet.write_datetime(number, column,
                     dt.datetime.combine(value, dt.time()), date)
             elif value is None:
