@@ -138,13 +138,13 @@ def post_checkin(url, key, frame, at=None):
 def naive_checkin(frame, known):
     import face_recognition
     image = numpy.asarray(Image.open(io.BytesIO(frame)).convert('RGB'))
-    # Without upsampling, as BHMIS detects (upsampled, dlib also finds a
-    # "face" on her badge)
-    encodings = face_recognition.face_encodings(image,
-        face_recognition.face_locations(image, 0))
-    if len(encodings) != 1:
-        raise StepError('the naive pipeline found %s faces' % len(encodings))
-    matches = face_recognition.compare_faces(known, encodings[0], 0.45)
+    locations = face_recognition.face_locations(image, 0)
+    if not locations:
+        raise StepError('the naive pipeline found no face')
+    # The largest face (dlib finds a small second "face" on her badge)
+    largest = max(locations, key=lambda l: (l[2] - l[0]) * (l[1] - l[3]))
+    encoding, = face_recognition.face_encodings(image, [largest])
+    matches = face_recognition.compare_faces(known, encoding, 0.45)
     return matches.index(True) if True in matches else None
 
 
