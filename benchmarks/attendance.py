@@ -241,7 +241,8 @@ def daily_rows(province, backend, employees, log):
     log('check-ins of %s employees on %s' % (len(employees), day))
     rng = numpy.random.default_rng(7)
     lines = []
-    company, = sql(province, [("SELECT id FROM company_company", ())])[0]
+    rows, = sql(province, [("SELECT id FROM company_company", ())])
+    company = rows[0][0]
     for employee in employees:
         if rng.random() < 0.1:
             continue
