@@ -22,19 +22,22 @@ def load(size, rng):
     setup.run()
     hospitals = Facility.search([('open_24_7', '=', True),
             ('status', '!=', 'closed')], order=[('code', 'ASC')])
+    created = 0
     if not Device.search([], limit=1):
-        Device.create([{'facility': f.id, 'kind': 'kiosk',
-                    'name': "Main entrance kiosk"} for f in hospitals])
+        created = len(Device.create([{'facility': f.id, 'kind': 'kiosk',
+                        'name': "Main entrance kiosk"} for f in hospitals]))
     _attendance_admins()
     if size != 'small':
-        return len(hospitals)
+        return created
     _roster()
     count = _check_ins(rng)
+    if not count:
+        return created
     Day = pool.get('bhmis.attendance.day')
     today = pool.get('ir.date').today()
     for back in range(DAYS, 0, -1):
         Day.compute(today - dt.timedelta(days=back))
-    return count
+    return created + count
 
 
 def _attendance_admins():
