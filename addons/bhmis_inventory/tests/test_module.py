@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+import random
+
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import CompanyTestMixin
 from trytond.pool import Pool
@@ -10,7 +12,7 @@ from bhmis_base.tests.tools import (
     create_facility,
     create_user,
 )
-from bhmis_inventory import setup
+from bhmis_inventory import demo, setup
 from bhmis_inventory.exceptions import MedicineTrackingError
 from bhmis_inventory.tests.tools import create_medicine
 
@@ -177,6 +179,19 @@ class InventoryTestCase(CompanyTestMixin, ModuleTestCase):
                         [('medicine', '=', True)])), 1)
             with self.assertRaises(AccessError):
                 Template.write([Template(medicine.id)], {'tracer': True})
+
+    @with_transaction()
+    def test_demo(self):
+        "The demo catalogue has the tracer medicines; loading it twice adds "
+        "nothing"
+        Template = Pool().get('product.template')
+        create_facility('Q-BHU', create_district('QUETTA'))
+        self.assertEqual(demo.load('small', random.Random(1)), 42)
+        self.assertEqual(demo.load('small', random.Random(1)), 0)
+        tracers = {t.generic_name for t in Template.search(
+                [('tracer', '=', True)])}
+        self.assertEqual(len(tracers), 15, msg=sorted(tracers))
+        self.assertEqual(len(demo.catalogue('province')), 150)
 
 
 del ModuleTestCase
