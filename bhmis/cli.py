@@ -108,6 +108,11 @@ def cmd_import_employees(settings, options):
     return import_file(settings, options, import_employees, "employees")
 
 
+def cmd_import_medicines(settings, options):
+    from bhmis_inventory.medicine_import import import_medicines
+    return import_file(settings, options, import_medicines, "medicines")
+
+
 def cmd_report(settings, options):
     if not initialised(settings):
         return 1
@@ -168,6 +173,13 @@ def parser():
     employees.add_argument('--user-id', type=int, default=1,
         help="import as this user id (default: 1, admin)")
     employees.set_defaults(func=cmd_import_employees)
+    medicines = kinds.add_parser('medicines',
+        help="the medicine catalogue from CSV or XLSX (all rows or none; "
+        "updates by code)")
+    medicines.add_argument('file')
+    medicines.add_argument('--user-id', type=int, default=1,
+        help="import as this user id (default: 1, admin)")
+    medicines.set_defaults(func=cmd_import_medicines)
 
     names = [name for name, _ in reports.available()]
     report = commands.add_parser('report',

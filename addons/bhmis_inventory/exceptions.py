@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+
+
+class MedicineTrackingError(ValidationError):
+    "A medicine that would not be tracked by lot and expiry date"
+
+
+class MedicineImportError(UserError):
+    "A file of medicines that cannot be imported, with every problem"
+
+    def __init__(self, message, problems=()):
+        super().__init__(message)
+        self.problems = list(problems)
