@@ -66,6 +66,8 @@ def main(argv=None):
     # connections between them
     listener = socket.create_server((options.host, options.port),
         backlog=128)
+    # Per-process limits (the check-in API's rate) take their share
+    os.environ['BHMIS_WEB_WORKERS'] = str(options.workers)
     children = []
     for _ in range(options.workers):
         pid = os.fork()

@@ -5,6 +5,7 @@ models, answer JSON.  A refused request writes nothing."""
 import datetime as dt
 import hashlib
 import json
+import os
 import uuid
 from pathlib import Path
 
@@ -34,7 +35,10 @@ STATUS = {
     'not_active': 404, 'duplicate_face': 409, 'too_large': 413,
     'rate_limited': 429,
     }
-limiter = RateLimiter()
+# Each web process counts for itself: with several behind one socket (see
+# bhmis/web.py), each allows its share of the setting
+WORKERS = max(1, int(os.environ.get('BHMIS_WEB_WORKERS') or 1))
+limiter = RateLimiter(rate=max(1, 60 // WORKERS))
 
 
 class Refused(Exception):
@@ -140,7 +144,8 @@ def device_of(pool, request, touch=True):
     Configuration = pool.get('bhmis.attendance.configuration')
     # The setting applies from the next request on: the limiter runs
     # before the database is opened
-    limiter.rate = Configuration.current().checkins_per_minute
+    limiter.rate = max(1,
+        Configuration.current().checkins_per_minute // WORKERS)
     device = Device.authenticate(bearer(request))
     if not device:
         raise Refused('unauthorized')
