@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Shifts, public holidays and official duty: what a day of work is
 expected to be, before anyone checks in."""
-import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -183,9 +182,3 @@ class OfficialDuty(ScopedMixin, ModelSQL, ModelView):
         Pool().get('bhmis.attendance.day').recompute_past(list(before) + [
                 (d.employee, d.start_date, d.end_date) for d in duties])
 
-
-def days_between(start, end):
-    day = start
-    while day <= end:
-        yield day
-        day += dt.timedelta(days=1)

@@ -43,3 +43,38 @@ def write_table(title, headers, rows, subtitle=None, right_to_left=False):
     sheet.autofilter(first, 0, first + max(len(rows), 1), len(headers) - 1)
     workbook.close()
     return output.getvalue()
+
+
+def write_template(sheet_name, columns, example, column_help,
+        width=16, help_width=(20, 80)):
+    """Return the bytes of an import template: a sheet with the columns and
+    an example row (dates, integers or text kept as text), and a Help sheet
+    saying what to write in each column."""
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output, {'in_memory': True})
+    bold = workbook.add_format({'bold': True})
+    date = workbook.add_format({'num_format': 'yyyy-mm-dd'})
+    # Codes and CNICs would lose their leading zeros or dashes
+    text = workbook.add_format({'num_format': '@'})
+    sheet = workbook.add_worksheet(sheet_name)
+    for column, (name, value) in enumerate(zip(columns, example)):
+        sheet.write_string(0, column, name, bold)
+        if isinstance(value, dt.date):
+            sheet.set_column(column, column, 14, date)
+            sheet.write_datetime(1, column,
+                dt.datetime.combine(value, dt.time()), date)
+        elif isinstance(value, int):
+            sheet.set_column(column, column, 6)
+            sheet.write_number(1, column, value)
+        else:
+            sheet.set_column(column, column, max(len(name), width), text)
+            sheet.write_string(1, column, value, text)
+    sheet.freeze_panes(1, 0)
+    notes = workbook.add_worksheet("Help")
+    notes.set_column(0, 0, help_width[0])
+    notes.set_column(1, 1, help_width[1])
+    notes.write_row(0, 0, ["column", "what to write"], bold)
+    for number, name in enumerate(columns, 1):
+        notes.write_row(number, 0, [name, column_help[name]])
+    workbook.close()
+    return output.getvalue()

@@ -7,7 +7,6 @@ Re-importing a file updates employees by personnel number and creates no
 duplicates; an empty cell leaves the employee's value as it is.
 """
 import datetime as dt
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -25,6 +24,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from bhmis_base import tabular
 from bhmis_base.problem import ImportWizardMixin, problem_text
 from bhmis_base.tabular import TableError, read_table
+from bhmis_base.xlsx import write_template
 
 from . import cnic as cnic_
 from . import setup
@@ -501,35 +501,7 @@ COLUMN_HELP = {
 
 def template():
     "Return an XLSX file with the columns, an example row and their help"
-    import xlsxwriter
-    data = io.BytesIO()
-    workbook = xlsxwriter.Workbook(data, {'in_memory': True})
-    bold = workbook.add_format({'bold': True})
-    date = workbook.add_format({'num_format': 'yyyy-mm-dd'})
-    # Numbers such as CNICs would lose their dashes or leading zeros
-    text = workbook.add_format({'num_format': '@'})
-    sheet = workbook.add_worksheet("Employees")
-    for column, (name, example) in enumerate(zip(COLUMNS, EXAMPLE)):
-        sheet.write_string(0, column, name, bold)
-        if isinstance(example, dt.date):
-            sheet.set_column(column, column, 14, date)
-            sheet.write_datetime(1, column, dt.datetime.combine(
-                    example, dt.time()), date)
-        elif isinstance(example, int):
-            sheet.set_column(column, column, 6)
-            sheet.write_number(1, column, example)
-        else:
-            sheet.set_column(column, column, max(len(name), 16), text)
-            sheet.write_string(1, column, example, text)
-    sheet.freeze_panes(1, 0)
-    notes = workbook.add_worksheet("Help")
-    notes.set_column(0, 0, 20)
-    notes.set_column(1, 1, 80)
-    notes.write_row(0, 0, ["column", "what to write"], bold)
-    for number, name in enumerate(COLUMNS, 1):
-        notes.write_row(number, 0, [name, COLUMN_HELP[name]])
-    workbook.close()
-    return data.getvalue()
+    return write_template("Employees", COLUMNS, EXAMPLE, COLUMN_HELP)
 
 
 class ImportEmployeesStart(ModelView):

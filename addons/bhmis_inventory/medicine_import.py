@@ -5,7 +5,6 @@ nothing written.
 The MSD's list of medicines lives in spreadsheets; this brings it in.
 Re-importing a file updates medicines by code and creates no duplicates.
 """
-import io
 from dataclasses import dataclass, field
 
 from trytond.i18n import gettext
@@ -17,6 +16,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from bhmis_base import tabular
 from bhmis_base.problem import ImportWizardMixin, problem_text
 from bhmis_base.tabular import TableError, read_table
+from bhmis_base.xlsx import write_template
 
 from .exceptions import MedicineImportError
 from .product import DOSAGE_FORMS, medicine_name, tracking_values
@@ -232,26 +232,8 @@ COLUMN_HELP = {
 
 def template():
     "Return an XLSX file with the columns, an example row and their help"
-    import xlsxwriter
-    data = io.BytesIO()
-    workbook = xlsxwriter.Workbook(data, {'in_memory': True})
-    bold = workbook.add_format({'bold': True})
-    # Codes such as 0101 would lose their leading zeros
-    text = workbook.add_format({'num_format': '@'})
-    sheet = workbook.add_worksheet("Medicines")
-    for column, (name, example) in enumerate(zip(COLUMNS, EXAMPLE)):
-        sheet.set_column(column, column, max(len(name), 14), text)
-        sheet.write_string(0, column, name, bold)
-        sheet.write_string(1, column, example, text)
-    sheet.freeze_panes(1, 0)
-    notes = workbook.add_worksheet("Help")
-    notes.set_column(0, 0, 16)
-    notes.set_column(1, 1, 90)
-    notes.write_row(0, 0, ["column", "what to write"], bold)
-    for number, name in enumerate(COLUMNS, 1):
-        notes.write_row(number, 0, [name, COLUMN_HELP[name]])
-    workbook.close()
-    return data.getvalue()
+    return write_template("Medicines", COLUMNS, EXAMPLE, COLUMN_HELP,
+        width=14, help_width=(16, 90))
 
 
 class ImportMedicinesStart(ModelView):
