@@ -308,6 +308,19 @@ def test_report_absenteeism(demo, admin, tmp_path):
         if facility == 'All facilities') == sum(r['absent'] for r in records)
 
 
+
+def test_report_absenteeism_in_urdu(demo, tmp_path):
+    "Urdu headers, totals and title for an Urdu reader"
+    month = (dt.date.today() - dt.timedelta(days=3)).strftime('%Y-%m')
+    output = tmp_path / 'absenteeism-ur.xlsx'
+    demo.bhmis('report', 'absenteeism', '--month', month, '--language',
+        'ur', '--output', str(output))
+    sheet = openpyxl.load_workbook(output).active
+    assert sheet['A1'].value == 'ماہانہ غیر حاضری', sheet['A1'].value
+    assert header(output)[:4] == ['ضلع', 'مرکزِ صحت', 'ملازم', 'متوقع دن']
+    totals = [r for r in rows(output) if r[2] == 'کل']
+    assert totals and any(r[1] == 'تمام مراکزِ صحت' for r in totals)
+
 def enrolment_rows(demo, path, *options):
     demo.bhmis('report', 'enrolment', '--output', str(path), *options)
     return rows(path)

@@ -140,3 +140,20 @@ def test_report_unknown_name(hr):
     result = hr.bhmis('report', 'salaries', check=False)
     assert result.returncode == 2
     assert 'invalid choice' in result.stderr
+
+
+def test_report_in_urdu(hr, tmp_path):
+    "An Urdu reader gets the title, headers and values in Urdu, right to left"
+    hr.bhmis('import', 'employees', write(tmp_path, 'e.csv',
+            HEADER + employee('URD-1', facility='HR-K1')))
+    output = tmp_path / 'staff.xlsx'
+    hr.bhmis('report', 'staff-list', '--district', 'KECH', '--language',
+        'ur', '--output', str(output))
+    sheet = openpyxl.load_workbook(output).active
+    assert sheet['A1'].value == 'عملے کی فہرست', sheet['A1'].value
+    assert sheet.sheet_view.rightToLeft
+    headers = [c.value for c in sheet[4]]
+    assert headers[:3] == ['مرکزِ صحت', 'پرسنل نمبر', 'نام']
+    row, = [[c.value for c in r] for r in sheet.iter_rows(min_row=5)
+        if r[1].value == 'URD-1']
+    assert row[7] == 'مستقل', "the employment type in Urdu: %s" % row[7]

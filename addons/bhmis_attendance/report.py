@@ -10,6 +10,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from bhmis_base.columns import columns, selection_labels
 from bhmis_base.xlsx import write_table
 
 from .daily import absenteeism_rate
@@ -34,21 +35,16 @@ def _scope(domain, district, facility, prefix=''):
     return domain
 
 
-def _status_labels():
-    Day = Pool().get('bhmis.attendance.day')
-    return dict(Day.fields_get(['status'])['status']['selection'])
-
-
 def attendance_daily(district=None, facility=None, date=None, **_):
     Day = Pool().get('bhmis.attendance.day')
     date = date or Pool().get('ir.date').today() - dt.timedelta(days=1)
     days = Day.search(_scope([('date', '=', date)], district, facility),
         order=[('facility', 'ASC'), ('employee', 'ASC')])
-    labels = _status_labels()
+    labels = selection_labels('bhmis.attendance.day', 'status')
     zone = local_timezone()
-    headers = ["Facility", "Personnel Number", "Employee", "Shift", "Status",
-        "First In", "Last Out", "Minutes Late", "Minutes Early",
-        "Hours Worked"]
+    headers = columns('bhmis_attendance', 'facility', 'personnel_number',
+        'employee', 'shift', 'status', 'first_in', 'last_out',
+        'minutes_late', 'minutes_early', 'hours_worked')
     rows = [(_name(d.facility), d.employee.personnel_number,
             d.employee.party.name, _name(d.shift), labels[d.status],
             to_local(d.first_in, zone), to_local(d.last_out, zone),
@@ -65,11 +61,13 @@ def absenteeism(district=None, facility=None, month=None, **_):
         _scope([('month', '=', month)], district, facility),
         order=[('district', 'ASC'), ('facility', 'ASC'),
             ('employee', 'ASC')])
-    headers = ["District", "Facility", "Employee", "Expected Days",
-        "Present", "Late", "Left Early", "Absent", "On Leave",
-        "Official Duty", "Absenteeism (%)"]
+    headers = columns('bhmis_attendance', 'district', 'facility',
+        'employee', 'expected_days', 'present', 'late', 'left_early',
+        'absent', 'on_leave', 'official_duty', 'absenteeism')
     keys = ['present', 'late', 'left_early', 'absent', 'on_leave',
         'official_duty']
+    all_facilities, total = columns('bhmis_attendance', 'all_facilities',
+        'total')
     rows, totals = [], defaultdict(lambda: defaultdict(int))
     for record in records:
         counts = {k: getattr(record, k) or 0 for k in keys}
@@ -84,8 +82,8 @@ def absenteeism(district=None, facility=None, month=None, **_):
             key=lambda i: (_name(i[0][0]), i[0][1] is None,
                 _name(i[0][1]))):
         rows.append((_name(district_),
-                _name(facility_) if facility_ else "All facilities",
-                "Total", sum(counts[k] for k in keys[:4]),
+                _name(facility_) if facility_ else all_facilities,
+                total, sum(counts[k] for k in keys[:4]),
                 *(counts[k] for k in keys), _rate(counts)))
     return headers, rows
 
@@ -114,14 +112,15 @@ def enrolment(district=None, facility=None, **_):
                 (employee.facility.district, None)]:
             counts[key][0] += 1
             counts[key][1] += employee.id in enrolled
-    headers = ["District", "Facility", "Active Staff", "Enrolled",
-        "Enrolled (%)"]
+    headers = columns('bhmis_attendance', 'district', 'facility',
+        'active_staff', 'enrolled', 'enrolled_percent')
+    all_facilities, = columns('bhmis_attendance', 'all_facilities')
     rows = []
     for (district_, facility_), (active, done) in sorted(counts.items(),
             key=lambda i: (_name(i[0][0]), i[0][1] is None,
                 _name(i[0][1]))):
         rows.append((_name(district_),
-                _name(facility_) if facility_ else "All facilities",
+                _name(facility_) if facility_ else all_facilities,
                 active, done, round(100.0 * done / active, 1)))
     return headers, rows
 
@@ -141,7 +140,8 @@ def render(name, district=None, facility=None, **options):
     when = options.get('date') or options.get('month')
     subtitle = '%s%s' % (scope + ' — ' if scope else '',
         (when or Pool().get('ir.date').today()).isoformat())
-    data = write_table(dict(REPORTS)[name], headers, rows,
+    title = selection_labels('bhmis.attendance.report.start', 'report')[name]
+    data = write_table(title, headers, rows,
         subtitle=subtitle, right_to_left=Transaction().language == 'ur')
     return '%s.xlsx' % name, data
 

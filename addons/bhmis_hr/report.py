@@ -10,6 +10,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from bhmis_base.columns import columns, selection_labels
 from bhmis_base.xlsx import write_table
 
 REPORTS = [
@@ -34,11 +35,14 @@ def staff_list(district=None, facility=None, **_):
     employees = Employee.search(domain, order=[
             ('facility', 'ASC'), ('designation', 'ASC'),
             ('personnel_number', 'ASC')])
-    headers = ["Facility", "Personnel Number", "Name", "Father's Name",
-        "Cadre", "Designation", "BPS", "Employment Type", "Joined"]
+    headers = columns('bhmis_hr', 'facility', 'personnel_number', 'name',
+        'father_name', 'cadre', 'designation', 'bps', 'employment_type',
+        'joined')
+    types = selection_labels('company.employee', 'employment_type')
     rows = [(_name(e.facility), e.personnel_number, e.party.name,
             e.father_name, _name(e.cadre), _name(e.designation), e.bps,
-            e.employment_type, e.start_date) for e in employees]
+            types.get(e.employment_type, e.employment_type), e.start_date)
+        for e in employees]
     return headers, rows
 
 
@@ -49,8 +53,8 @@ def vacancy(district=None, facility=None, **_):
         domain.append(('facility', '=', facility.id))
     elif district:
         domain.append(('district', '=', district.id))
-    headers = ["District", "Facility", "Cadre", "Designation", "Sanctioned",
-        "Filled", "Vacant", "Surplus"]
+    headers = columns('bhmis_hr', 'district', 'facility', 'cadre',
+        'designation', 'sanctioned', 'filled', 'vacant', 'surplus')
     rows = [(_name(v.district), _name(v.facility), _name(v.cadre),
             _name(v.designation), v.sanctioned, v.filled, v.vacant,
             v.surplus) for v in Vacancy.search(domain)]
@@ -70,8 +74,8 @@ def workforce_density(district=None, **_):
     population = defaultdict(int)
     for facility in Facility.search(domain):
         population[facility.district] += facility.catchment_population or 0
-    headers = ["District", "Cadre", "In Post", "Catchment Population",
-        "Per 10,000"]
+    headers = columns('bhmis_hr', 'district', 'cadre', 'in_post',
+        'catchment_population', 'per_10000')
     rows = []
     for (district_, cadre), count in sorted(filled.items(),
             key=lambda i: (_name(i[0][0]), _name(i[0][1]))):
@@ -92,9 +96,12 @@ def leave_register(district=None, facility=None, year=None, **_):
     elif district:
         domain.append(('employee.facility.district', '=', district.id))
     requests = Request.search(domain, order=[('start_date', 'ASC')])
-    headers = ["Employee", "Facility", "Type", "From", "To", "Days", "State"]
+    headers = columns('bhmis_hr', 'employee', 'facility', 'leave_type',
+        'from', 'to', 'days', 'state')
+    states = selection_labels('bhmis.leave.request', 'state')
     rows = [(r.employee.rec_name, _name(r.employee.facility), r.type.rec_name,
-            r.start_date, r.end_date, r.days, r.state) for r in requests]
+            r.start_date, r.end_date, r.days, states.get(r.state, r.state))
+        for r in requests]
     return headers, rows
 
 
@@ -110,7 +117,7 @@ def render(name, district=None, facility=None, year=None, **_):
     "Return (file name, XLSX bytes) of the report name"
     headers, rows = BUILDERS[name](
         district=district, facility=facility, year=year)
-    title = dict(REPORTS)[name]
+    title = selection_labels('bhmis.hr.report.start', 'report')[name]
     scope = ', '.join(_name(r) for r in (district, facility) if r)
     subtitle = '%s%s' % (scope + ' — ' if scope else '',
         Pool().get('ir.date').today().isoformat())
