@@ -7,6 +7,7 @@ SQLite by default, PostgreSQL when it names a PostgreSQL server.
 """
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -89,6 +90,32 @@ class Instance:
             self.server.wait(30)
             self.log.close()
 
+    def copy_from(self, template):
+        """Start as a copy of the template's database: a file copy on
+        SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL (the template's
+        processes must have exited)"""
+        if self.uri.startswith('postgresql'):
+            import psycopg
+            from psycopg import sql
+            with psycopg.connect(self.uri.rstrip('/') + '/postgres',
+                    autocommit=True) as connection:
+                connection.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(self.db),
+                        sql.Identifier(template.db)))
+        else:
+            folder = self.var / 'db'
+            folder.mkdir(parents=True, exist_ok=True)
+            # SQLite's backup: a consistent copy, write-ahead log included
+            source = sqlite3.connect(
+                template.var / 'db' / ('%s.sqlite' % template.db))
+            target = sqlite3.connect(folder / ('%s.sqlite' % self.db))
+            with source, target:
+                source.backup(target)
+            source.close()
+            target.close()
+        return self
+
     def drop(self):
         self.stop()
         if self.uri.startswith('postgresql'):
@@ -101,6 +128,29 @@ class Instance:
                     .format(sql.Identifier(self.db)))
 
 
+@pytest.fixture(scope='session')
+def initialised_template(tmp_path_factory):
+    "`bhmis init` done once for the session, to copy (Instance.copy_from)"
+    inst = Instance(tmp_path_factory.mktemp('template_init'))
+    inst.bhmis('init')
+    yield inst
+    inst.drop()
+
+
+@pytest.fixture(scope='session')
+def demo_template(tmp_path_factory):
+    "`bhmis init --demo small` done once for the session, to copy"
+    inst = Instance(tmp_path_factory.mktemp('template_demo'))
+    inst.bhmis('init', '--demo', 'small')
+    yield inst
+    inst.drop()
+
+
+def copy_instance(tmp_path_factory, name, template):
+    "A new installation starting from a copy of the template's database"
+    return Instance(tmp_path_factory.mktemp(name)).copy_from(template)
+
+
 @pytest.fixture
 def instance(tmp_path):
     "An empty installation (no database yet)"
@@ -110,10 +160,9 @@ def instance(tmp_path):
 
 
 @pytest.fixture(scope='session')
-def demo_server(tmp_path_factory):
+def demo_server(tmp_path_factory, demo_template):
     "The small demo, initialised and served once for the session"
-    inst = Instance(tmp_path_factory.mktemp('demo'))
-    inst.bhmis('init', '--demo', 'small')
+    inst = copy_instance(tmp_path_factory, 'demo', demo_template)
     inst.serve()
     yield inst
     inst.drop()

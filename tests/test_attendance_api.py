@@ -30,7 +30,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from tests.conftest import DEMO_PASSWORD, Instance
+from tests.conftest import DEMO_PASSWORD, copy_instance
 from tests.rpc import RPCError
 
 FACILITY = 'QUETTA-CIVIL-001'
@@ -195,11 +195,10 @@ def from_rpc(value):
 # Fixtures --------------------------------------------------------------
 
 @pytest.fixture(scope='module')
-def server(tmp_path_factory):
+def server(tmp_path_factory, demo_template):
     "The small demo of this module, served"
-    inst = Instance(tmp_path_factory.mktemp('attendance_api'))
+    inst = copy_instance(tmp_path_factory, 'attendance_api', demo_template)
     try:
-        inst.bhmis('init', '--demo', 'small')
         inst.serve()
         yield inst
     finally:

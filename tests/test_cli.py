@@ -10,7 +10,7 @@ import urllib.request
 import openpyxl
 import pytest
 
-from tests.conftest import DEMO_PASSWORD, Instance
+from tests.conftest import DEMO_PASSWORD, Instance, copy_instance
 from tests.rpc import RPC, RPCError
 
 GOOD = (
@@ -27,10 +27,9 @@ def row(code, district, latitude='', longitude=''):
 
 
 @pytest.fixture(scope='module')
-def empty(tmp_path_factory):
+def empty(tmp_path_factory, initialised_template):
     "An initialised database without demo data"
-    inst = Instance(tmp_path_factory.mktemp('cli'))
-    inst.bhmis('init')
+    inst = copy_instance(tmp_path_factory, 'cli', initialised_template)
     yield inst
     inst.drop()
 

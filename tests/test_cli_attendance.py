@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
-from tests.conftest import Instance
+from tests.conftest import copy_instance
 from tests.test_attendance_api import API, from_rpc, utc_now
 
 FACILITY = 'QUETTA-CIVIL-001'
@@ -22,10 +22,9 @@ FIRST_ROW = 5   # of a report: title, subtitle, blank, header, rows
 
 
 @pytest.fixture(scope='module')
-def demo(tmp_path_factory):
-    inst = Instance(tmp_path_factory.mktemp('cli_attendance'))
+def demo(tmp_path_factory, demo_template):
+    inst = copy_instance(tmp_path_factory, 'cli_attendance', demo_template)
     try:
-        inst.bhmis('init', '--demo', 'small')
         inst.serve()
         yield inst
     finally:

@@ -5,7 +5,7 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from tests.conftest import Instance
+from tests.conftest import copy_instance
 
 FACILITIES = (
     "code,name,type,district\n"
@@ -23,10 +23,9 @@ def employee(number, facility='HR-Q1', cnic='', joined='2018-03-01',
 
 
 @pytest.fixture(scope='module')
-def hr(tmp_path_factory):
+def hr(tmp_path_factory, initialised_template):
     "An initialised database with two facilities"
-    inst = Instance(tmp_path_factory.mktemp('cli_hr'))
-    inst.bhmis('init')
+    inst = copy_instance(tmp_path_factory, 'cli_hr', initialised_template)
     path = inst.var / 'facilities.csv'
     path.write_text(FACILITIES, encoding='utf-8')
     inst.bhmis('import', 'facilities', str(path))

@@ -2,7 +2,7 @@
 """`bhmis import medicines` as the catalogue's administrator uses it."""
 import pytest
 
-from tests.conftest import Instance
+from tests.conftest import copy_instance
 
 HEADER = ("code,generic_name,strength,dosage_form,unit,category,essential,"
     "tracer,cold_chain\n")
@@ -15,10 +15,10 @@ def medicine(code, name="Paracetamol", form='tablet', unit='tab',
 
 
 @pytest.fixture(scope='module')
-def inventory(tmp_path_factory):
+def inventory(tmp_path_factory, initialised_template):
     "An initialised database"
-    inst = Instance(tmp_path_factory.mktemp('cli_inventory'))
-    inst.bhmis('init')
+    inst = copy_instance(tmp_path_factory, 'cli_inventory',
+        initialised_template)
     yield inst
     inst.drop()
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT, Instance
+from tests.conftest import ROOT, copy_instance
 
 SCRIPT = r'''
 import datetime as dt, os, sys
@@ -30,9 +30,8 @@ with database.open_pool(s) as (pool, transaction):
 
 
 @pytest.fixture(scope='module')
-def initialised(tmp_path_factory):
-    inst = Instance(tmp_path_factory.mktemp('tx'))
-    inst.bhmis('init')
+def initialised(tmp_path_factory, initialised_template):
+    inst = copy_instance(tmp_path_factory, 'tx', initialised_template)
     yield inst
     inst.drop()
 

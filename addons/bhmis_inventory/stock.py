@@ -6,6 +6,8 @@ sees only their facility's locations, a district officer their district's.
 Locations of no facility (Tryton's supplier, customer and lost-and-found
 locations) stay visible to everyone who uses stock.
 """
+from collections import defaultdict
+
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
@@ -16,6 +18,7 @@ from bhmis_base.scope import install_scope_rule
 # The stores that supply others: the provincial depot supplies the district
 # stores, which supply the facilities of their district
 MSD, DISTRICT_STORE = 'msd', 'district_store'
+STORE_BATCH = 200
 SCOPE_DOMAIN = [If(Eval('bhmis_unrestricted', False), [], [
             'OR',
             ('facility', '=', None),
@@ -88,15 +91,20 @@ class Location(metaclass=PoolMeta):
                         ('facility', 'in', [f.id for f in facilities]),
                         ])}
             missing = [f for f in facilities if f.id not in existing]
-            plans = [cls.store_values(f) for f in missing]
-            children = {}
-            for name in ['input_location', 'output_location',
-                    'storage_location']:
-                children[name] = cls.create([p[name] for p in plans])
-            for number, plan in enumerate(plans):
-                for name, records in children.items():
-                    plan[name] = records[number].id
-            stores = cls.create(plans)
+            stores = []
+            # In batches: validating the domains of thousands of new
+            # locations at once overflows SQLite's expression depth
+            for start in range(0, len(missing), STORE_BATCH):
+                plans = [cls.store_values(f)
+                    for f in missing[start:start + STORE_BATCH]]
+                children = {}
+                for name in ['input_location', 'output_location',
+                        'storage_location']:
+                    children[name] = cls.create([p[name] for p in plans])
+                for number, plan in enumerate(plans):
+                    for name, records in children.items():
+                        plan[name] = records[number].id
+                stores.extend(cls.create(plans))
             cls.set_parent_stores()
         return stores
 
@@ -126,7 +134,7 @@ class Location(metaclass=PoolMeta):
                 msd = supplier
             else:
                 districts[supplier.facility.district.id] = supplier
-        to_write = []
+        children = defaultdict(list)
         for store in stores:
             if store.parent_store or store.facility.type == MSD:
                 continue
@@ -134,7 +142,12 @@ class Location(metaclass=PoolMeta):
             if store.facility.type != DISTRICT_STORE:
                 parent = districts.get(store.facility.district.id, msd)
             if parent and parent != store:
-                to_write.extend(([store], {'parent_store': parent.id}))
+                children[parent.id].append(store)
+        to_write = []
+        for parent, records in children.items():
+            for start in range(0, len(records), STORE_BATCH):
+                to_write.extend((records[start:start + STORE_BATCH],
+                        {'parent_store': parent}))
         if to_write:
             cls.write(*to_write)
 
