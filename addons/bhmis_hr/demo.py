@@ -26,7 +26,7 @@ POSTS = {
     'msd': {'SK': 4},
     'district_store': {'SK': 1},
     }
-PROVINCE_FACTOR = 4
+PROVINCE_FACTOR = 5
 BATCH = 1000
 FIRST_NAMES = ["Ahmed", "Ayesha", "Bibi", "Daud", "Fatima", "Gul", "Hamid",
     "Jamila", "Karim", "Mahnoor", "Nasir", "Naseem", "Rahim", "Saira",
