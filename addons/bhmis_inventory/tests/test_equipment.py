@@ -3,6 +3,7 @@
 reliability, transfers, scoping and the equipment status report."""
 import datetime as dt
 import io
+import random
 
 import openpyxl
 import pytest
@@ -13,13 +14,14 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from bhmis_base import demo as base_demo
 from bhmis_base.tests.tools import (
     as_user,
     create_district,
     create_facility,
     create_user,
 )
-from bhmis_inventory import equipment_report, reliability
+from bhmis_inventory import demo_equipment, equipment_report, reliability
 from bhmis_inventory.exceptions import (
     EquipmentCondemnedError,
     EquipmentTransferError,
@@ -369,6 +371,30 @@ class EquipmentTestCase(CompanyTestMixin, ModuleTestCase):
             for r in book['Not Functional'].iter_rows(min_row=5)]
         self.assertEqual([r[2:4] + [r[6]] for r in down],
             [['Q-2', 'X-ray Machine', 'Under Repair']])
+
+    @with_transaction()
+    def test_demo_small(self):
+        "The small demo: mixed states, repairs, a transfer; loaded once"
+        pool = Pool()
+        Equipment = pool.get('bhmis.equipment')
+        Transfer = pool.get('bhmis.equipment.transfer')
+        base_demo.load('small', random.Random(0))
+        created = demo_equipment.load('small')
+        self.assertGreater(created, 50)
+        self.assertEqual(demo_equipment.load('small'), 0, msg="idempotent")
+        self.assertEqual(Equipment.search([], count=True), created)
+        dhq = Equipment.search([('facility.code', '=', 'QUETTA-DHQ-001')])
+        self.assertEqual(len(dhq),
+            sum(demo_equipment.BY_TYPE['dhq'].values()) - 1,
+            msg="one oxygen concentrator lent to the RHC")
+        statuses = {e.status for e in Equipment.search([])}
+        self.assertTrue({'functional', 'non_functional', 'under_repair'}
+            <= statuses, msg=statuses)
+        xray, = Equipment.search([('asset_tag', '=',
+                    demo_equipment.asset_tag('QUETTA-DHQ-001', 'XRAY', 1))])
+        self.assertEqual((xray.failures, xray.mttr), (3, 28.0))
+        self.assertEqual(Transfer.search([('state', '=', 'done')],
+                count=True), 1)
 
 
 def test_operating_hours_overlapping_repairs():
