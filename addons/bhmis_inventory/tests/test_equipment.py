@@ -373,6 +373,29 @@ class EquipmentTestCase(CompanyTestMixin, ModuleTestCase):
             [['Q-2', 'X-ray Machine', 'Under Repair']])
 
     @with_transaction()
+    def test_summary_by_district(self):
+        "The managers' graph counts by district and status, in scope"
+        pool = Pool()
+        Equipment = pool.get('bhmis.equipment')
+        Summary = pool.get('bhmis.equipment.summary')
+        facilities = self.setup_facilities()
+        create_equipment('Q-1', facilities['q-dhq'])
+        broken = create_equipment('Q-2', facilities['q-bhu'])
+        create_equipment('P-1', facilities['p-dhq'])
+        Equipment.mark_non_functional([broken])
+
+        def rows():
+            return sorted((r.district.code, r.category.code, r.total,
+                    r.functional, r.not_functional)
+                for r in Summary.search([]))
+        self.assertEqual(rows(), [('PISHIN', 'XRAY', 1, 1, 0),
+                ('QUETTA', 'XRAY', 2, 1, 1)])
+        dho = create_user('dho', 'group_dho',
+            districts=[facilities['p-dhq'].district])
+        with as_user(dho):
+            self.assertEqual(rows(), [('PISHIN', 'XRAY', 1, 1, 0)])
+
+    @with_transaction()
     def test_demo_small(self):
         "The small demo: mixed states, repairs, a transfer; loaded once"
         pool = Pool()
