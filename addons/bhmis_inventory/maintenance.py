@@ -188,9 +188,10 @@ class Maintenance(ScopedMixin, Workflow, ModelSQL, ModelView):
     def finish(cls, maintenances):
         now = cls.default_reported()
         for maintenance in maintenances:
+            started = maintenance.started or maintenance.reported
             if not maintenance.finished:
-                maintenance.finished = max(now, maintenance.started)
-            if maintenance.finished < maintenance.started:
+                maintenance.finished = max(now, started)
+            if maintenance.finished < started:
                 raise MaintenanceError(gettext(
                         'bhmis_inventory.msg_maintenance_finished_before',
                         maintenance=maintenance.rec_name))
