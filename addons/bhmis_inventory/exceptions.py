@@ -13,3 +13,15 @@ class MedicineImportError(UserError):
     def __init__(self, message, problems=()):
         super().__init__(message)
         self.problems = list(problems)
+
+
+class EquipmentCondemnedError(UserError):
+    "Work asked on condemned equipment"
+
+
+class MaintenanceError(ValidationError):
+    "A maintenance request that cannot be recorded"
+
+
+class EquipmentTransferError(ValidationError):
+    "A transfer of equipment that cannot be made"
