@@ -1,0 +1,86 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Stock never goes negative: before stock leaves a store, the lots are
+locked and their quantity in the store is read again.
+
+On PostgreSQL (repeatable read), the lots' rows are locked without waiting
+and then updated: a second transaction that wants the same lot either finds
+it locked, or, if the first has committed since its snapshot was taken,
+fails to serialise. Either way the database error makes Tryton retry it with
+a fresh snapshot, where it sees the stock that is left. SQLite runs one
+writing transaction at a time."""
+import datetime
+from collections import defaultdict
+
+from sql.functions import CurrentTimestamp
+from trytond.i18n import gettext
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from .exceptions import InsufficientStockError, StoreScopeError
+
+
+def lock_lots(lot_ids):
+    "Lock the lots against a concurrent removal of their stock"
+    pool = Pool()
+    Lot = pool.get('stock.lot')
+    lot_ids = sorted(set(lot_ids))
+    if not lot_ids:
+        return
+    transaction = Transaction()
+    Lot.lock(Lot.browse(lot_ids))
+    lot = Lot.__table__()
+    cursor = transaction.connection.cursor()
+    cursor.execute(*lot.update(
+            [lot.write_date], [CurrentTimestamp()],
+            where=lot.id.in_(lot_ids)))
+
+
+def lot_quantities(location, product_ids, date=None):
+    """Return {(product id, lot id): quantity} in the location and its
+    children, counting what is already reserved, as of date (today)"""
+    pool = Pool()
+    Product = pool.get('product.product')
+    Date = pool.get('ir.date')
+    date = max(date or datetime.date.min, Date.today())
+    with Transaction().set_context(stock_date_end=date, stock_assign=True,
+            forecast=False):
+        quantities = Product.products_by_location([location.id],
+            with_childs=True, grouping=('product', 'lot'),
+            grouping_filter=(list(set(product_ids)),))
+    result = defaultdict(float)
+    for (_, product_id, lot_id), quantity in quantities.items():
+        result[(product_id, lot_id)] += quantity
+    return result
+
+
+def reserve(location, requests, date=None):
+    """Check that the location holds requests ({(product, lot): quantity});
+    lock the lots first; raise InsufficientStockError otherwise"""
+    lock_lots(lot.id for _, lot in requests)
+    available = lot_quantities(location,
+        [product.id for product, _ in requests], date=date)
+    for (product, lot), quantity in requests.items():
+        have = available.get((product.id, lot.id), 0)
+        if product.default_uom.round(quantity - have) > 0:
+            raise InsufficientStockError(gettext(
+                    'bhmis_inventory.msg_insufficient_stock',
+                    product=product.rec_name, lot=lot.rec_name,
+                    store=location.rec_name,
+                    available=product.default_uom.round(max(have, 0)),
+                    quantity=quantity))
+
+
+def check_store_scope(store):
+    "The user must answer for the facility of the store"
+    pool = Pool()
+    User = pool.get('res.user')
+    transaction = Transaction()
+    if not transaction.user or not transaction.check_access:
+        return
+    unrestricted, districts, facilities = User.get_bhmis_scope()
+    facility = store.facility
+    if (unrestricted or facility is None or facility.id in facilities
+            or facility.district.id in districts):
+        return
+    raise StoreScopeError(gettext('bhmis_inventory.msg_store_scope',
+            store=store.rec_name))
