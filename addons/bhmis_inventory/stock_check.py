@@ -2,16 +2,16 @@
 """Stock never goes negative: before stock leaves a store, the lots are
 locked and their quantity in the store is read again.
 
-On PostgreSQL (repeatable read), the lots' rows are locked without waiting
-and then updated: a second transaction that wants the same lot either finds
-it locked, or, if the first has committed since its snapshot was taken,
-fails to serialise. Either way the database error makes Tryton retry it with
-a fresh snapshot, where it sees the stock that is left. SQLite runs one
-writing transaction at a time."""
+Tryton 8 locks records at the start of a transaction: the first attempt to
+lock the lots aborts the transaction, and Tryton's dispatcher (and proteus,
+and the test decorator) restarts it with the lots locked before anything
+is read. A second store keeper who wants the same lot waits for the first
+to commit (or fails after the configured retries) and then reads the stock
+that is left, so two issues of the last units cannot both succeed. SQLite
+runs one writing transaction at a time."""
 import datetime
 from collections import defaultdict
 
-from sql.functions import CurrentTimestamp
 from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.transaction import Transaction
@@ -21,18 +21,10 @@ from .exceptions import InsufficientStockError, StoreScopeError
 
 def lock_lots(lot_ids):
     "Lock the lots against a concurrent removal of their stock"
-    pool = Pool()
-    Lot = pool.get('stock.lot')
+    Lot = Pool().get('stock.lot')
     lot_ids = sorted(set(lot_ids))
-    if not lot_ids:
-        return
-    transaction = Transaction()
-    Lot.lock(Lot.browse(lot_ids))
-    lot = Lot.__table__()
-    cursor = transaction.connection.cursor()
-    cursor.execute(*lot.update(
-            [lot.write_date], [CurrentTimestamp()],
-            where=lot.id.in_(lot_ids)))
+    if lot_ids:
+        Lot.lock(Lot.browse(lot_ids))
 
 
 def lot_quantities(location, product_ids, date=None):
