@@ -57,7 +57,7 @@ def reserve(location, requests, date=None):
             raise InsufficientStockError(gettext(
                     'bhmis_inventory.msg_insufficient_stock',
                     product=product.rec_name, lot=lot.rec_name,
-                    store=location.rec_name,
+                    store=(location.warehouse or location).rec_name,
                     available=product.default_uom.round(max(have, 0)),
                     quantity=quantity))
 
