@@ -349,6 +349,9 @@ class Confirmation(ScopedMixin, ModelSQL, ModelView):
         lost_found = Location(ModelData.get_id('stock',
                 'location_lost_found'))
         today = Date.today()
+        # A confirmation entered late keeps the day the goods arrived
+        if shipment.effective_date and shipment.effective_date < today:
+            today = shipment.effective_date
         confirmation = cls(shipment=shipment, date=today,
             confirmed_by=Transaction().user or None,
             reason=shipment.bhmis_short_reason)

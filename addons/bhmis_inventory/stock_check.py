@@ -9,7 +9,6 @@ is read. A second store keeper who wants the same lot waits for the first
 to commit (or fails after the configured retries) and then reads the stock
 that is left, so two issues of the last units cannot both succeed. SQLite
 runs one writing transaction at a time."""
-import datetime
 from collections import defaultdict
 
 from trytond.i18n import gettext
@@ -29,19 +28,29 @@ def lock_lots(lot_ids):
 
 def lot_quantities(location, product_ids, date=None):
     """Return {(product id, lot id): quantity} in the location and its
-    children, counting what is already reserved, as of date (today)"""
+    children, counting what is already reserved: the least of what it holds
+    today and on date, so that a back-dated entry does not take the stock
+    of that day below zero"""
     pool = Pool()
     Product = pool.get('product.product')
     Date = pool.get('ir.date')
-    date = max(date or datetime.date.min, Date.today())
-    with Transaction().set_context(stock_date_end=date, stock_assign=True,
-            forecast=False):
-        quantities = Product.products_by_location([location.id],
-            with_childs=True, grouping=('product', 'lot'),
-            grouping_filter=(list(set(product_ids)),))
-    result = defaultdict(float)
-    for (_, product_id, lot_id), quantity in quantities.items():
-        result[(product_id, lot_id)] += quantity
+    today = Date.today()
+    dates = {today}
+    if date and date < today:
+        dates.add(date)
+    by_date = []
+    for end in sorted(dates):
+        with Transaction().set_context(stock_date_end=end,
+                stock_assign=True, forecast=False):
+            quantities = Product.products_by_location([location.id],
+                with_childs=True, grouping=('product', 'lot'),
+                grouping_filter=(list(set(product_ids)),))
+        totals = defaultdict(float)
+        for (_, product_id, lot_id), quantity in quantities.items():
+            totals[(product_id, lot_id)] += quantity
+        by_date.append(totals)
+    keys = set().union(*by_date)
+    result = {k: min(t.get(k, 0) for t in by_date) for k in keys}
     return result
 
 
