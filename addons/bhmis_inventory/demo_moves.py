@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Stock moves of the small demo: the three months before today of
-receipts at the Medical Stores Depot (lots expiring within 90 days, lots
-already expired), dispatches to the district stores and on to the
-facilities (two left unconfirmed and overdue, one short with a reason),
+receipts at the district stores (the small demo has no Medical Stores
+Depot; lots expiring within 90 days, lots already expired), dispatches to
+the facilities (two left unconfirmed and overdue, one short with a reason),
 monthly and daily consumption with a few stock-outs, an adjustment and a
 count. Made with the documents' own methods, so the stock card is what a
 store keeper would have produced. Deterministic and idempotent."""
@@ -13,10 +13,8 @@ from decimal import Decimal
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-from . import setup
 from .stock import DISTRICT_STORE, MSD
 
-MSD_CODE = 'QUETTA-MSD-001'
 RECEIPT_REFERENCE = 'DEMO-RECEIPT-%s'
 COMPANY_NAME = "Health Department, Government of Balochistan"
 # Medicines the facilities use every month, with their monthly demand
@@ -59,22 +57,6 @@ def company():
     return record
 
 
-def depot():
-    "The MSD, added to Quetta when the registry has none"
-    pool = Pool()
-    Facility = pool.get('bhmis.facility')
-    District = pool.get('bhmis.district')
-    depots = Facility.search([('type', '=', MSD)], limit=1)
-    if depots:
-        return depots[0]
-    quetta, = District.search([('code', '=', 'QUETTA')])
-    record, = Facility.create([{'code': MSD_CODE,
-                'name': "Medical Stores Depot Quetta", 'type': MSD,
-                'district': quetta.id}])
-    setup.run()
-    return record
-
-
 class Loader:
     def __init__(self, company, today):
         pool = Pool()
@@ -91,8 +73,8 @@ class Loader:
         self.party = parties[0] if parties else Party.create([{
                         'name': "National Pharma (demo)"}])[0]
 
-    def lots(self, products, month):
-        "A lot of each product for the receipt of the month"
+    def lots(self, products, month, facility):
+        "A lot of each product for the store's receipt of the month"
         Lot = self.pool.get('stock.lot')
         values = []
         for product in products:
@@ -101,8 +83,9 @@ class Loader:
                 expiry = self.today + dt.timedelta(days=45)
             if product.code in EXPIRED and month == self.first_month:
                 expiry = self.today - dt.timedelta(days=10)
-            values.append({'number': '%s-%s' % (product.code,
-                        month.strftime('%y%m')), 'product': product.id,
+            values.append({'number': '%s-%s-%s' % (product.code,
+                        facility.district.code[:3], month.strftime('%y%m')),
+                    'product': product.id,
                     'expiration_date': expiry})
         return dict(zip(products, Lot.create(values)))
 
@@ -168,6 +151,42 @@ class Loader:
         shipment.save()
         Shipment.bhmis_confirm([shipment])
         return shipment
+
+    def month_of(self, facility, district_store, month, first, last,
+            last_month, short, by_code):
+        """The facility's dispatch of the month and its consumption; return
+        the number of documents"""
+        rng = self.rng
+        today = self.today
+        lines = [(by_code[code], round(demand
+                    * (1 if code not in SCARCE else 0.5)))
+            for code, demand in CONSUMED.items() if code in by_code]
+        arrival = month + dt.timedelta(days=8)
+        if last_month and last:
+            # Not confirmed: overdue by now
+            arrival = None
+        self.dispatch(district_store.store, facility.store, lines,
+            month + dt.timedelta(days=6), arrival,
+            short={by_code['ORS-205']: 50} if short else None)
+        count = 1
+        if arrival is None:
+            return count
+        end = min((month + dt.timedelta(days=32)).replace(day=1)
+            - dt.timedelta(days=1), today - dt.timedelta(days=1))
+        demand = {by_code[code]: round(q * rng.uniform(0.8, 1.3))
+            for code, q in CONSUMED.items() if code in by_code}
+        if first and last_month:
+            # Daily entries for the last weeks of the month
+            for day in range(10, 31, 5):
+                date = month + dt.timedelta(days=day)
+                if date > end:
+                    break
+                if self.issue(facility.store, {p: round(q / 6)
+                            for p, q in demand.items()}, date, 'daily'):
+                    count += 1
+        elif self.issue(facility.store, demand, end, 'monthly'):
+            count += 1
+        return count
 
     def available(self, store, products, date):
         "{product: quantity} in the store on date"
@@ -246,7 +265,6 @@ def load_small():
     record = company()
     with Transaction().set_context(company=record.id,
             companies=[record.id]):
-        msd = depot()
         products = Product.search([('medicine', '=', True)],
             order=[('code', 'ASC')])
         if not products:
@@ -267,62 +285,26 @@ def load_small():
                     ('type', 'not in', [MSD, DISTRICT_STORE]),
                     ], order=[('code', 'ASC')])
             for ds in district_stores}
-        last_dispatches = []
         for number, month in enumerate(months):
-            lots = loader.lots(products, month)
-            loader.receive(msd.store, [(p, lots[p],
-                        CONSUMED.get(p.code, 100) * 40) for p in products],
-                month + dt.timedelta(days=1),
-                RECEIPT_REFERENCE % month.strftime('%Y%m'))
-            count += 1
             for ds in district_stores:
-                shares = len(facilities[ds]) + 1
-                short = ({by_code['ORS-205']: 50}
-                    if number == 1 and ds == district_stores[0] else None)
-                loader.dispatch(msd.store, ds.store,
-                    [(p, CONSUMED.get(p.code, 20) * shares * 2)
-                        for p in products if p.code in CONSUMED],
-                    month + dt.timedelta(days=3),
-                    month + dt.timedelta(days=5), short=short)
+                lots = loader.lots(products, month, ds)
+                loader.receive(ds.store, [(p, lots[p],
+                            CONSUMED.get(p.code, 20) * 12)
+                        for p in products],
+                    month + dt.timedelta(days=1),
+                    RECEIPT_REFERENCE % ('%s-%s' % (
+                            ds.code, month.strftime('%Y%m'))))
                 count += 1
                 for facility in facilities[ds]:
-                    lines = [(by_code[code], demand
-                            * (1 if code not in SCARCE else 0.5))
-                        for code, demand in CONSUMED.items()
-                        if code in by_code]
-                    last = number == len(months) - 1
-                    arrival = month + dt.timedelta(days=8)
-                    if last and facility == facilities[ds][-1]:
-                        # Not confirmed: overdue by now
-                        arrival = None
-                    shipment = loader.dispatch(ds.store, facility.store,
-                        [(p, round(q)) for p, q in lines],
-                        month + dt.timedelta(days=6), arrival)
-                    count += 1
-                    if arrival is None:
-                        last_dispatches.append(shipment)
-                        continue
-                    end = min((month + dt.timedelta(days=32)).replace(
-                            day=1) - dt.timedelta(days=1),
-                        today - dt.timedelta(days=1))
-                    demand = {by_code[code]: round(q * rng.uniform(
-                                    0.8, 1.3))
-                        for code, q in CONSUMED.items() if code in by_code}
-                    if facility == facilities[ds][0] and last:
-                        # Daily entries for the last weeks of the month
-                        for day in range(10, 31, 5):
-                            date = month + dt.timedelta(days=day)
-                            if date > end:
-                                break
-                            if loader.issue(facility.store,
-                                    {p: round(q / 6) for p, q in
-                                        demand.items()}, date, 'daily'):
-                                count += 1
-                    elif loader.issue(facility.store, demand, end,
-                            'monthly'):
-                        count += 1
+                    count += loader.month_of(facility, ds, month,
+                        first=facility == facilities[ds][0],
+                        last=facility == facilities[ds][-1],
+                        last_month=number == len(months) - 1,
+                        short=(number == 1 and ds == district_stores[0]
+                            and facility == facilities[ds][0]),
+                        by_code=by_code)
         # A write-off of damaged stock at the first district store, and a
-        # count at the depot that finds a difference
+        # count there that finds a difference
         store = district_stores[0].store
         held = loader.available(store, [by_code['PCM-500T']], today)
         if held[by_code['PCM-500T']] >= 30:
@@ -337,7 +319,7 @@ def load_small():
             Adjustment.post([adjustment])
             count += 1
         inventory, = Inventory.create([{
-                    'location': msd.store.storage_location.id,
+                    'location': store.storage_location.id,
                     'company': record.id,
                     'date': today - dt.timedelta(days=1)}])
         Inventory.complete_lines([inventory])

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The stock flows: receipts, dispatches with proof of delivery, issues,
 adjustments and counts, as the store keepers use them."""
+import random
 from decimal import Decimal
 
 from trytond.model.exceptions import AccessButtonError, AccessError
@@ -10,9 +11,11 @@ from trytond.modules.company.tests import (
     set_company,
 )
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 from bhmis_base.tests.tools import as_user, create_user
+from bhmis_inventory import demo
 from bhmis_inventory.exceptions import (
     DispatchConfirmError,
     DispatchStockError,
@@ -461,6 +464,48 @@ class FlowsTestCase(CompanyTestMixin, ModuleTestCase):
                 ('done', 'count_difference', [(self.early, -3)]))
             loss, = moves_to('lost_found', self.pcm)
             self.assertEqual(loss.bhmis_reason, 'count_difference')
+
+    # -- demo ------------------------------------------------------------
+    @with_transaction()
+    def test_demo_moves(self):
+        "Three months of moves, consistent and loaded once"
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.internal')
+        Issue = pool.get('bhmis.stock.issue')
+        Move = pool.get('stock.move')
+        Product = pool.get('product.product')
+        Location = pool.get('stock.location')
+        Date = pool.get('ir.date')
+        self.company = self._company()
+        with set_company(self.company):
+            setup_province()
+            demo.load('small', random.Random(1))
+            dispatches = Shipment.search_count([])
+            self.assertEqual(Shipment.search_count(
+                    [('bhmis_overdue', '=', True)]), 2,
+                msg="the last dispatch of each district store")
+            self.assertEqual(Shipment.search_count(
+                    [('bhmis_short', '=', True)]), 1)
+            self.assertEqual({i.period_type for i in Issue.search([])},
+                {'daily', 'monthly'})
+            self.assertEqual({m.bhmis_reason for m in Move.search([
+                            ('to_location.type', '=', 'lost_found')])},
+                {'transit_loss', 'damaged', 'count_difference'})
+            today = Date.today()
+            self.assertTrue(all(m.effective_date < today for m in
+                    Move.search([('to_location.type', '=', 'customer')])))
+            stores = Location.search([('type', '=', 'warehouse'),
+                    ('facility', '!=', None)])
+            with Transaction().set_context(stock_date_end=today):
+                quantities = Product.products_by_location(
+                    [s.storage_location.id for s in stores],
+                    with_childs=True)
+            self.assertFalse([q for q in quantities.values() if q < 0],
+                msg="never negative")
+            self.assertIn(0, quantities.values(), msg="stock-outs")
+            demo.load('small', random.Random(1))
+            self.assertEqual(Shipment.search_count([]), dispatches,
+                msg="loaded once")
 
 
 del ModuleTestCase
