@@ -1,12 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Proof of delivery in a real browser: the Quetta district store keeper
-logs in at /admin/, finds a dispatch waiting for confirmation under
-Medicines & Equipment › Dispatches and confirms it; the medicines are then
-in the store.
+"""Proof of delivery in a real browser: the store keeper of a Quetta BHU
+logs in at /admin/, finds the dispatch of the district store waiting for
+confirmation under Medicines & Equipment › Dispatches and confirms it; the
+medicines are then in the BHU's store.
 
-The dispatch is made over RPC by the administrator, from the Pishin
-district store (a redistribution the province orders; only an
-administrator may send to a store the sender does not supply).
+The dispatch is made over RPC by the Quetta district store keeper.
 
 Run: python -m pytest tests/test_browser_dispatch.py
 """
@@ -18,7 +16,8 @@ from tests.test_browser import expect
 
 browser, office = back_office.browser, back_office.office
 
-KEEPER, KEEPER_NAME = 'store.quetta', "Store Keeper Quetta"
+KEEPER, KEEPER_NAME = 'store.bhu.quetta', "Store Keeper BHU Quetta"
+SENDER = 'store.quetta'
 QUANTITY = 10
 
 
@@ -39,7 +38,7 @@ def held(rpc, location, product):
 
 
 def dispatch(rpc, from_store, to_store, product):
-    "Dispatch QUANTITY of product as the administrator; return its id"
+    "Dispatch QUANTITY of product as the sender; return its id"
     shipment, = rpc.model('stock.shipment.internal', 'create', [{
                 'from_location': from_store['storage_location'],
                 'to_location': to_store['storage_location'],
@@ -58,13 +57,15 @@ def dispatch(rpc, from_store, to_store, product):
 
 def test_store_keeper_confirms_dispatch(office, demo_server):
     admin = demo_server.rpc()
-    quetta, pishin = store(admin, 'QUETTA-DS-001'), store(admin,
-        'PISHIN-DS-001')
+    district_store, bhu = store(admin, 'QUETTA-DS-001'), store(admin,
+        'QUETTA-BHU-001')
     product, = admin.model('product.product', 'search_read',
         [('code', '=', 'PCM-500T')], 0, None, None, ['default_uom'])
-    before = held(admin, quetta['storage_location'], product['id'])
-    assert held(admin, pishin['storage_location'], product['id']) >= QUANTITY
-    shipment_id = dispatch(admin, pishin, quetta, product)
+    before = held(admin, bhu['storage_location'], product['id'])
+    assert held(admin, district_store['storage_location'],
+        product['id']) >= QUANTITY
+    shipment_id = dispatch(demo_server.rpc(SENDER, DEMO_PASSWORD),
+        district_store, bhu, product)
     shipment, = admin.model('stock.shipment.internal', 'read', [shipment_id],
         ['number', 'state'])
     assert shipment['state'] == 'shipped'
@@ -103,5 +104,5 @@ def test_store_keeper_confirms_dispatch(office, demo_server):
     proof, = admin.model('bhmis.dispatch.confirmation', 'read',
         shipment['bhmis_confirmations'], ['confirmed_by'])
     assert proof['confirmed_by'] == keeper['id']
-    assert held(admin, quetta['storage_location'],
+    assert held(admin, bhu['storage_location'],
         product['id']) == before + QUANTITY

@@ -17,6 +17,9 @@ from .stock import DISTRICT_STORE, MSD
 
 RECEIPT_REFERENCE = 'DEMO-RECEIPT-%s'
 COMPANY_NAME = "Health Department, Government of Balochistan"
+# The store keeper of a BHU, who confirms what the district store sends
+BHU_KEEPER = ('store.bhu.quetta', "Store Keeper BHU Quetta",
+    'QUETTA-BHU-001')
 # Medicines the facilities use every month, with their monthly demand
 CONSUMED = {'OXY-10I': 40, 'AMX-250C': 300, 'ORS-205': 200,
     'ZNC-20T': 150, 'PCM-500T': 600, 'IFA-T': 400, 'MET-500T': 120,
@@ -26,6 +29,23 @@ SCARCE = {'AMX-125S', 'ZNC-20T'}
 # Received with a lot that expires within 90 days, or already expired
 EXPIRING = {'MIS-200T', 'MET-500T', 'CIP-500T'}
 EXPIRED = {'TTC-1E', 'POV-10'}
+
+
+def bhu_keeper():
+    "The demo store keeper of a Quetta BHU (bhmis_base's demo password)"
+    pool = Pool()
+    User = pool.get('res.user')
+    Facility = pool.get('bhmis.facility')
+    ModelData = pool.get('ir.model.data')
+    from bhmis_base.demo import DEMO_PASSWORD
+    login, name, code = BHU_KEEPER
+    facilities = Facility.search([('code', '=', code)])
+    if not facilities or User.search([('login', '=', login)]):
+        return
+    User.create([{'login': login, 'name': name, 'password': DEMO_PASSWORD,
+                'groups': [('add', [ModelData.get_id('bhmis_base',
+                                'group_store_keeper')])],
+                'bhmis_facilities': [('add', [facilities[0].id])]}])
 
 
 def company():
@@ -262,6 +282,7 @@ def load_small():
     if not district_stores:
         return 0
     lock_stock_tables()
+    bhu_keeper()
     record = company()
     with Transaction().set_context(company=record.id,
             companies=[record.id]):

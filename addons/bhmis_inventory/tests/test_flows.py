@@ -2,17 +2,18 @@
 """The stock flows: receipts, dispatches with proof of delivery, issues,
 adjustments and counts, as the store keepers use them."""
 import random
+import unittest
 from decimal import Decimal
 
 from trytond.model.exceptions import AccessButtonError, AccessError
-from trytond.modules.company.tests import (
-    CompanyTestMixin,
-    create_company,
-    set_company,
-)
+from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
+from trytond.tests.test_tryton import (
+    activate_module,
+    drop_db,
+    with_transaction,
+)
 from trytond.transaction import Transaction
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
 from bhmis_base.tests.tools import as_user, create_user
 from bhmis_inventory import demo
@@ -46,9 +47,18 @@ def moves_to(location_type, product):
             ('state', '=', 'done')])
 
 
-class FlowsTestCase(CompanyTestMixin, ModuleTestCase):
-    "Test the stock flows of bhmis_inventory"
-    module = 'bhmis_inventory'
+class FlowsTestCase(unittest.TestCase):
+    """Test the stock flows of bhmis_inventory (the structural tests of the
+    module are in test_module)"""
+
+    @classmethod
+    def setUpClass(cls):
+        drop_db()
+        activate_module(['bhmis_inventory'])
+
+    @classmethod
+    def tearDownClass(cls):
+        drop_db()
 
     def stock_up(self):
         """A province whose Quetta district store received two lots of
@@ -507,5 +517,3 @@ class FlowsTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(Shipment.search_count([]), dispatches,
                 msg="loaded once")
 
-
-del ModuleTestCase
