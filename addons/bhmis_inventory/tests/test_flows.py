@@ -185,6 +185,7 @@ class FlowsTestCase(unittest.TestCase):
                     (other, None, 10)], self.company)
             with self.assertRaises(DispatchStockError):
                 Shipment.bhmis_dispatch([shipment])
+            self.assertEqual(Shipment(shipment.id).state, 'draft')
             # The caller's transaction is rolled back by Tryton; here the
             # error came before anything was shipped
             self.assertEqual(quantity(self.stores['q-store'], self.pcm), 300)
@@ -383,6 +384,14 @@ class FlowsTestCase(unittest.TestCase):
             adjustment = self.adjustment(self.stores['q-store'], 'damaged',
                 [(self.pcm, self.late, -10)])
             self.assertEqual(adjustment.value, Decimal('-20.00'))
+            other = create_user('bhu', 'group_store_keeper',
+                facilities=[self.facilities['q-bhu2']])
+            with as_user(other):
+                self.assertEqual(Adjustment.search([]), [],
+                    msg="a keeper of another facility sees nothing")
+                with self.assertRaises(AccessError):
+                    Adjustment.post([Adjustment(adjustment.id)])
+            self.assertEqual(Adjustment(adjustment.id).state, 'draft')
             Adjustment.post([adjustment])
             self.assertEqual(adjustment.state, 'done')
             self.assertEqual(quantity(self.stores['q-store'], self.pcm,
