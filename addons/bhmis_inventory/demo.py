@@ -5,7 +5,7 @@ health; province: 150) and the store of every facility. Deterministic and
 idempotent. Lots, moves and equipment come with the flows."""
 from trytond.pool import Pool
 
-from . import demo_equipment, setup
+from . import demo_equipment, demo_moves, setup
 from .product import medicine_name, tracking_values
 
 # code, generic name, strength, dosage form, unit symbol, category,
@@ -292,4 +292,6 @@ def load(size, rng):
                 products=[('create', [{}])], **tracking_values()))
     Template.create(to_create)
     demo_equipment.load(size)
+    if size == 'small':
+        demo_moves.load_small()
     return len(to_create)

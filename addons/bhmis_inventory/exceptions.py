@@ -25,3 +25,34 @@ class MaintenanceError(ValidationError):
 
 class EquipmentTransferError(ValidationError):
     "A transfer of equipment that cannot be made"
+class ReceiptStoreError(ValidationError):
+    "A receipt from a supplier into a store that is not the MSD or a "
+    "district store"
+
+
+class DispatchSupplyError(ValidationError):
+    "A dispatch to a store that the sending store does not supply"
+
+
+class DispatchStockError(UserError):
+    "A dispatch that cannot be sent in full"
+
+
+class DispatchConfirmError(UserError):
+    "A confirmation of delivery that cannot be recorded"
+
+
+class StockLotError(UserError):
+    "A line of an issue or adjustment without a valid lot"
+
+
+class ExpiredLotError(UserError):
+    "An expired lot that would be issued"
+
+
+class InsufficientStockError(UserError):
+    "A move that would take the stock of a lot below zero"
+
+
+class StoreScopeError(UserError):
+    "A user acting on a store they do not answer for"

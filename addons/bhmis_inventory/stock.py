@@ -19,11 +19,18 @@ from bhmis_base.scope import install_scope_rule
 # stores, which supply the facilities of their district
 MSD, DISTRICT_STORE = 'msd', 'district_store'
 STORE_BATCH = 200
+# A store keeper also sees the store that supplies theirs and the stores
+# theirs supplies (with their locations): the two ends of a dispatch
 SCOPE_DOMAIN = [If(Eval('bhmis_unrestricted', False), [], [
             'OR',
             ('facility', '=', None),
             ('facility', 'in', Eval('facilities', [])),
             ('facility.district', 'in', Eval('districts', [])),
+            ('supplied_stores.facility', 'in', Eval('facilities', [])),
+            ('parent.supplied_stores.facility', 'in',
+                Eval('facilities', [])),
+            ('parent_store.facility', 'in', Eval('facilities', [])),
+            ('parent.parent_store.facility', 'in', Eval('facilities', [])),
             ])]
 
 

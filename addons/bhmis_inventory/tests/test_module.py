@@ -104,7 +104,9 @@ class InventoryTestCase(CompanyTestMixin, ModuleTestCase):
         with as_user(keeper):
             stores = Location.search([('type', '=', 'warehouse'),
                     ('facility', '!=', None)])
-            self.assertEqual(stores, [Location(own.id)])
+            self.assertEqual(set(stores), {Location(own.id),
+                    Location(facilities['q-store'].store.id)},
+                msg="its store and the store that supplies it")
             self.assertEqual(len(Location.search([
                             ('parent', 'child_of', [own.id])])), 4,
                 msg="the store and its input, output and storage")
@@ -112,6 +114,10 @@ class InventoryTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(Location.search([('id', '=', other)]), [])
             with self.assertRaises(AccessError):
                 Location.read([other], ['name'])
+            self.assertEqual(Location.search([
+                        ('id', '=', facilities['q-store'].store.id)])[0]
+                .storage_location.name, "Storage",
+                msg="the supplier's locations, where a dispatch comes from")
             self.assertTrue(Location.search([('type', '=', 'supplier')]),
                 msg="Tryton's supplier location is everyone's")
             self.assertTrue(Location.search([('type', '=', 'customer')]))
