@@ -13,3 +13,15 @@ class MedicineImportError(UserError):
     def __init__(self, message, problems=()):
         super().__init__(message)
         self.problems = list(problems)
+
+
+class RequisitionQuantityError(ValidationError):
+    "A requisition line ordering a negative or no quantity"
+
+
+class RequisitionApprovalError(UserError):
+    "A requisition approved by someone who may not approve it"
+
+
+class RequisitionSupplierError(UserError):
+    "A requisition of a store that no store supplies"
