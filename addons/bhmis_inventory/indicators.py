@@ -39,6 +39,15 @@ SIGNS = {'received': 1, 'adjustment_in': 1, 'dispatched': -1,
     'issued': -1, 'loss': -1, 'wastage': -1}
 
 
+def _decimal(value):
+    "SQLite's aggregates of numeric columns come as bytes or floats"
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, bytes):
+        value = value.decode()
+    return Decimal(str(value))
+
+
 def month_start(date):
     return date.replace(day=1)
 
@@ -114,11 +123,11 @@ def flows(facility_ids, start, end):
         for facility, product, date, kind, quantity, signed in cursor:
             key = facility, product
             if date is None:
-                opening[key] += Decimal(str(signed))
+                opening[key] += _decimal(signed)
             else:
                 if isinstance(date, str):
                     date = dt.date.fromisoformat(date)
-                daily[key].append((date, kind, Decimal(str(quantity))))
+                daily[key].append((date, kind, _decimal(quantity)))
     return opening, daily
 
 
@@ -132,6 +141,7 @@ def lot_quantities(facility_ids, date):
     cursor = Transaction().connection.cursor()
     result = defaultdict(list)
     for sub_ids in grouped_slice(sorted(facility_ids)):
+        sub_ids = list(sub_ids)
         move = Move.__table__()
         from_, to = Location.__table__(), Location.__table__()
         lot = Lot.__table__()
@@ -146,7 +156,7 @@ def lot_quantities(facility_ids, date):
             return base.select(ours.facility.as_('facility'),
                 move.product.as_('product'), move.lot.as_('lot'),
                 (move.internal_quantity * sign).as_('quantity'),
-                where=where & reduce_ids(ours.facility, list(sub_ids))
+                where=where & reduce_ids(ours.facility, sub_ids)
                 & (Coalesce(other.facility, -1) != ours.facility))
         rows = Union(side(to, from_, 1), side(from_, to, -1), all_=True)
         total = Sum(rows.quantity)
@@ -177,7 +187,7 @@ def cost_prices(product_ids):
             where &= cost.company == company
         cursor.execute(*cost.select(cost.product, Max(cost.cost_price),
                 where=where, group_by=[cost.product]))
-        result.update({p: Decimal(str(c or 0)) for p, c in cursor})
+        result.update((p, _decimal(c)) for p, c in cursor)
     return result
 
 
