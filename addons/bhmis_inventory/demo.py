@@ -5,7 +5,7 @@ health; province: 150) and the store of every facility. Deterministic and
 idempotent. Lots, moves and equipment come with the flows."""
 from trytond.pool import Pool
 
-from . import setup
+from . import demo_bulk, setup
 from .product import medicine_name, tracking_values
 
 # code, generic name, strength, dosage form, unit symbol, category,
@@ -291,4 +291,5 @@ def load(size, rng):
                 therapeutic_category=categories[row['category']],
                 products=[('create', [{}])], **tracking_values()))
     Template.create(to_create)
+    demo_bulk.load(size, rng)
     return len(to_create)
