@@ -9,6 +9,7 @@ locations) stay visible to everyone who uses stock.
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from bhmis_base.scope import install_scope_rule
@@ -16,6 +17,7 @@ from bhmis_base.scope import install_scope_rule
 # The stores that supply others: the provincial depot supplies the district
 # stores, which supply the facilities of their district
 MSD, DISTRICT_STORE = 'msd', 'district_store'
+STORE_BATCH = 100
 SCOPE_DOMAIN = [If(Eval('bhmis_unrestricted', False), [], [
             'OR',
             ('facility', '=', None),
@@ -96,7 +98,11 @@ class Location(metaclass=PoolMeta):
             for number, plan in enumerate(plans):
                 for name, records in children.items():
                     plan[name] = records[number].id
-            stores = cls.create(plans)
+            # In batches: validating the domains of 1,800 warehouses at
+            # once builds an SQL expression deeper than SQLite allows
+            stores = []
+            for batch in grouped_slice(plans, STORE_BATCH):
+                stores.extend(cls.create(list(batch)))
             cls.set_parent_stores()
         return stores
 

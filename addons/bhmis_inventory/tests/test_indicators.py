@@ -66,7 +66,7 @@ class Stock:
         return self.stores[name].storage_location
 
     def move(self, date, from_, to, quantity, lot=None, reason=None,
-            product=None):
+            product=None, shipment=None, done=True):
         Move = Pool().get('stock.move')
         company = Pool().get('company.company')(self.company)
         product = product or self.oxytocin
@@ -84,8 +84,10 @@ class Stock:
                     'currency': company.currency.id if priced else None,
                     'lot': (lot or self.lot1).id,
                     'bhmis_reason': reason,
+                    'shipment': str(shipment) if shipment else None,
                     }])
-        Move.do([move])
+        if done:
+            Move.do([move])
         return move
 
     def history(self):
@@ -274,6 +276,52 @@ class IndicatorsTestCase(unittest.TestCase):
             self.assertEqual(StockCard.search([
                         ('facility', '=', stock.facilities['q-bhu'].id)]),
                 [], msg="another facility's stock card")
+
+    @with_transaction()
+    def test_dispatches_unconfirmed_and_short(self):
+        """A dispatch shipped and not received is unconfirmed; one received
+        with 5 of 50 lost in transit is short; a complete one is neither"""
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.internal')
+        Location = pool.get('stock.location')
+        ModelData = pool.get('ir.model.data')
+        stock = self.setup_stock()
+        transit = Location(ModelData.get_id('stock', 'location_transit'))
+        qds, bhu = stock.storage('q-store'), stock.storage('q-bhu')
+        pishin_bhu = stock.storage('p-bhu')
+
+        def shipment(state, to, moves):
+            record, = Shipment.create([{
+                        'company': stock.company, 'from_location': qds.id,
+                        'to_location': to.id, 'state': state,
+                        'planned_date': D(2026, 10, 25),
+                        'planned_start_date': D(2026, 10, 25),
+                        'effective_start_date': D(2026, 10, 25),
+                        'effective_date': (D(2026, 10, 28)
+                            if state == 'done' else None),
+                        'internal_transit_location': transit.id}])
+            for from_, to_, quantity, done in moves:
+                stock.move(D(2026, 10, 25 if from_ == qds else 28),
+                    from_, to_, quantity, shipment=record, done=done,
+                    reason='transit_loss' if to_ == stock.lost else None)
+            return record
+        shipment('shipped', bhu, [(qds, transit, 30, True),
+                (transit, bhu, 30, False)])
+        shipment('done', bhu, [(qds, transit, 50, True),
+                (transit, bhu, 45, True), (transit, stock.lost, 5, True)])
+        shipment('done', pishin_bhu, [(qds, transit, 10, True),
+                (transit, pishin_bhu, 10, True)])
+        problems = aggregates.dispatch_problems(OCTOBER, [
+                stock.facilities[k].id for k in ['q-bhu', 'p-bhu']])
+        self.assertEqual({d.code: v for d, v in problems.items()},
+            {'QUETTA': (1, 1), 'PISHIN': (0, 0)})
+        self.assertEqual(aggregates.dispatch_problems(
+                D(2026, 11, 1), [stock.facilities['q-bhu'].id]),
+            {stock.facilities['q-bhu'].district: (1, 0)},
+            msg="still unconfirmed in November; short was October's")
+        row = self.figures(stock, 'q-bhu')
+        self.assertEqual(row['received'], 220 + 45,
+            msg="received from the transit location")
 
     @with_transaction()
     def test_requisition_to_dispatch(self):
