@@ -6,6 +6,8 @@ sees only their facility's locations, a district officer their district's.
 Locations of no facility (Tryton's supplier, customer and lost-and-found
 locations) stay visible to everyone who uses stock.
 """
+from collections import defaultdict
+
 from sql import Null
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
@@ -163,7 +165,7 @@ class Location(metaclass=PoolMeta):
                 msd = supplier
             else:
                 districts[supplier.facility.district.id] = supplier
-        to_write = []
+        children = defaultdict(list)
         for store in stores:
             if store.parent_store or store.facility.type == MSD:
                 continue
@@ -171,9 +173,12 @@ class Location(metaclass=PoolMeta):
             if store.facility.type != DISTRICT_STORE:
                 parent = districts.get(store.facility.district.id, msd)
             if parent and parent != store:
-                to_write.extend(([store], {'parent_store': parent.id}))
-        if to_write:
-            cls.write(*to_write)
+                children[parent.id].append(store)
+        # One write per supplier and batch: the domain of parent_store is
+        # validated with one SQL expression per record
+        for parent_id, supplied in children.items():
+            for batch in grouped_slice(supplied, STORE_BATCH):
+                cls.write(list(batch), {'parent_store': parent_id})
 
     @classmethod
     def rename_stores(cls, facilities):
