@@ -120,7 +120,7 @@ def prepare(output):
                 'orm_sample': orm_sample, 'orm_seconds': orm_seconds}, fp)
 
 
-def _orm_sample(pool, dt, count=300):
+def _orm_sample(pool, dt, count=20):
     "Time count moves created and done one ORM call at a time"
     Move = pool.get('stock.move')
     Location = pool.get('stock.location')
