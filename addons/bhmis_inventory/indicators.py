@@ -62,6 +62,25 @@ def add_months(date, months):
     return dt.date(index // 12, index % 12 + 1, 1)
 
 
+def _location_ids(facility_ids):
+    "The ids of the locations of the facilities' stores"
+    Location = Pool().get('stock.location')
+    location = Location.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*location.select(location.id,
+            where=reduce_ids(location.facility, list(facility_ids))))
+    return [i for i, in cursor]
+
+
+def _company_ids():
+    "Stock moves' indexes start with their company"
+    Company = Pool().get('company.company')
+    company = Company.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*company.select(company.id))
+    return [i for i, in cursor] or [-1]
+
+
 def _moves_query(facility_ids, start, end):
     """The union of a store's incoming (+) and outgoing (-) done moves
     until end, as (facility, product, date, kind, quantity) rows, where
@@ -82,12 +101,16 @@ def _moves_query(facility_ids, start, end):
         .join(product, condition=move.product == product.id)
         .join(template, condition=product.template == template.id))
     where = ((move.state == 'done') & (date <= end)
+        & move.company.in_(_company_ids())
         & (template.medicine == Literal(True)))
     wasted = move.bhmis_reason.in_(list(WASTAGE))
 
+    locations = _location_ids(facility_ids)
+
     def side(ours, other, kind):
+        column = (move.to_location if ours is to else move.from_location)
         condition = (where
-            & reduce_ids(ours.facility, facility_ids)
+            & reduce_ids(column, locations)
             & (Coalesce(other.facility, -1) != ours.facility))
         return base.select(
             ours.facility.as_('facility'), move.product.as_('product'),
@@ -150,13 +173,17 @@ def lot_quantities(facility_ids, date):
             .join(from_, condition=move.from_location == from_.id)
             .join(to, condition=move.to_location == to.id))
         where = ((move.state == 'done') & (moved <= date)
-            & (move.lot != Null))
+            & move.company.in_(_company_ids()) & (move.lot != Null))
+
+        locations = _location_ids(sub_ids)
 
         def side(ours, other, sign):
+            column = (move.to_location if ours is to
+                else move.from_location)
             return base.select(ours.facility.as_('facility'),
                 move.product.as_('product'), move.lot.as_('lot'),
                 (move.internal_quantity * sign).as_('quantity'),
-                where=where & reduce_ids(ours.facility, sub_ids)
+                where=where & reduce_ids(column, locations)
                 & (Coalesce(other.facility, -1) != ours.facility))
         rows = Union(side(to, from_, 1), side(from_, to, -1), all_=True)
         total = Sum(rows.quantity)
