@@ -4,8 +4,9 @@ essential medicines, with the tracer medicines of maternal and child
 health; province: 150) and the store of every facility. Deterministic and
 idempotent. Lots, moves and equipment come with the flows."""
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 
-from . import demo_equipment, demo_moves, setup
+from . import demo_bulk, demo_equipment, demo_moves, setup
 from .product import medicine_name, tracking_values
 
 # code, generic name, strength, dosage form, unit symbol, category,
@@ -290,8 +291,11 @@ def load(size, rng):
                 default_uom=units[row['unit']],
                 therapeutic_category=categories[row['category']],
                 products=[('create', [{}])], **tracking_values()))
-    Template.create(to_create)
+    # In batches: SQLite cannot parse the validation of 150 at once
+    for batch in grouped_slice(to_create, 25):
+        Template.create(list(batch))
     demo_equipment.load(size)
     if size == 'small':
         demo_moves.load_small()
+    demo_bulk.load(size, rng)
     return len(to_create)

@@ -56,3 +56,13 @@ class InsufficientStockError(UserError):
 
 class StoreScopeError(UserError):
     "A user acting on a store they do not answer for"
+class RequisitionQuantityError(ValidationError):
+    "A requisition line ordering a negative or no quantity"
+
+
+class RequisitionApprovalError(UserError):
+    "A requisition approved by someone who may not approve it"
+
+
+class RequisitionSupplierError(UserError):
+    "A requisition of a store that no store supplies"

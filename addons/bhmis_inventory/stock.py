@@ -8,9 +8,11 @@ locations) stay visible to everyone who uses stock.
 """
 from collections import defaultdict
 
+from sql import Null
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from bhmis_base.scope import install_scope_rule
@@ -18,7 +20,7 @@ from bhmis_base.scope import install_scope_rule
 # The stores that supply others: the provincial depot supplies the district
 # stores, which supply the facilities of their district
 MSD, DISTRICT_STORE = 'msd', 'district_store'
-STORE_BATCH = 200
+STORE_BATCH = 100
 # A store keeper also sees the store that supplies theirs and the stores
 # theirs supplies (with their locations): the two ends of a dispatch
 SCOPE_DOMAIN = [If(Eval('bhmis_unrestricted', False), [], [
@@ -73,6 +75,35 @@ class Location(metaclass=PoolMeta):
         install_scope_rule(cls.__name__, SCOPE_DOMAIN)
 
     @classmethod
+    def _set_warehouse_parent(cls, locations):
+        """Stores created by create_stores get their children's parent in
+        one UPDATE per batch: Tryton saves each child alone, and each save
+        validates every warehouse of the database (quadratic: hours for the
+        province's 1,800 stores)"""
+        if not Transaction().context.get('_bhmis_new_stores'):
+            return super()._set_warehouse_parent(locations)
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        children = []
+        for location in locations:
+            if location.type != 'warehouse':
+                continue
+            ids = [location.input_location.id, location.output_location.id,
+                location.storage_location.id]
+            cursor.execute(*table.update([table.parent], [location.id],
+                    where=table.id.in_(ids) & (table.parent == Null)))
+            children.extend(ids)
+        if children:
+            cls._update_mptt(['parent'], [children])
+            # What Tryton's write does: forget the children's cached values
+            transaction = Transaction()
+            transaction.counter += 1
+            for cache in transaction.cache.values():
+                if cls.__name__ in cache:
+                    for id_ in children:
+                        cache[cls.__name__].pop(id_, None)
+
+    @classmethod
     def store_values(cls, facility):
         "The values of the warehouse of the facility and of its locations"
         def location(name, code):
@@ -92,26 +123,26 @@ class Location(metaclass=PoolMeta):
     def create_stores(cls, facilities):
         """Create the store of each facility that has none; set the parents
         of stores that have none; return the new stores"""
-        with without_check_access(), Transaction().set_user(0):
+        with without_check_access(), Transaction().set_user(0), \
+                Transaction().set_context(_bhmis_new_stores=True):
             existing = {s.facility.id for s in cls.search([
                         ('type', '=', 'warehouse'),
                         ('facility', 'in', [f.id for f in facilities]),
                         ])}
             missing = [f for f in facilities if f.id not in existing]
+            plans = [cls.store_values(f) for f in missing]
+            children = {}
+            for name in ['input_location', 'output_location',
+                    'storage_location']:
+                children[name] = cls.create([p[name] for p in plans])
+            for number, plan in enumerate(plans):
+                for name, records in children.items():
+                    plan[name] = records[number].id
+            # In batches: validating the domains of 1,800 warehouses at
+            # once builds an SQL expression deeper than SQLite allows
             stores = []
-            # In batches: validating the domains of thousands of new
-            # locations at once overflows SQLite's expression depth
-            for start in range(0, len(missing), STORE_BATCH):
-                plans = [cls.store_values(f)
-                    for f in missing[start:start + STORE_BATCH]]
-                children = {}
-                for name in ['input_location', 'output_location',
-                        'storage_location']:
-                    children[name] = cls.create([p[name] for p in plans])
-                for number, plan in enumerate(plans):
-                    for name, records in children.items():
-                        plan[name] = records[number].id
-                stores.extend(cls.create(plans))
+            for batch in grouped_slice(plans, STORE_BATCH):
+                stores.extend(cls.create(list(batch)))
             cls.set_parent_stores()
         return stores
 
@@ -150,13 +181,11 @@ class Location(metaclass=PoolMeta):
                 parent = districts.get(store.facility.district.id, msd)
             if parent and parent != store:
                 children[parent.id].append(store)
-        to_write = []
-        for parent, records in children.items():
-            for start in range(0, len(records), STORE_BATCH):
-                to_write.extend((records[start:start + STORE_BATCH],
-                        {'parent_store': parent}))
-        if to_write:
-            cls.write(*to_write)
+        # One write per supplier and batch: the domain of parent_store is
+        # validated with one SQL expression per record
+        for parent_id, supplied in children.items():
+            for batch in grouped_slice(supplied, STORE_BATCH):
+                cls.write(list(batch), {'parent_store': parent_id})
 
     @classmethod
     def rename_stores(cls, facilities):
