@@ -114,6 +114,9 @@ class Instance:
                 source.backup(target)
             source.close()
             target.close()
+        # As any `bhmis` command does, for scripts that open the database
+        from bhmis import settings
+        settings.write_trytond_conf(settings.load(self.env))
         return self
 
     def drop(self):

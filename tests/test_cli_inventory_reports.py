@@ -8,7 +8,7 @@ import sys
 import openpyxl
 import pytest
 
-from tests.conftest import ROOT, Instance
+from tests.conftest import ROOT, copy_instance
 
 LOAD = """
 import datetime as dt, random
@@ -19,6 +19,9 @@ with open_pool(settings) as (pool, transaction):
     from bhmis_base import demo as base_demo
     from bhmis_inventory import demo, demo_bulk
     base_demo.load('small', random.Random(1))
+    # The small catalogue without the small demo's own stock flows: the
+    # stores get demo_bulk's three complete months instead
+    demo.demo_moves.load_small = lambda: 0
     demo.load('small', random.Random(2))
     print(demo_bulk.load('province', random.Random(3),
             today=dt.date(2026, 11, 15)))
@@ -26,10 +29,10 @@ with open_pool(settings) as (pool, transaction):
 
 
 @pytest.fixture(scope='module')
-def stock(tmp_path_factory):
+def stock(tmp_path_factory, initialised_template):
     "An initialised database with the small demo's stores and their moves"
-    inst = Instance(tmp_path_factory.mktemp('cli_inventory_reports'))
-    inst.bhmis('init')
+    inst = copy_instance(tmp_path_factory, 'cli_inventory_reports',
+        initialised_template)
     loaded = subprocess.run([sys.executable, '-c', LOAD], env=inst.env,
         cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert loaded.returncode == 0, loaded.stderr
@@ -96,6 +99,18 @@ def test_expiry(stock, tmp_path):
         assert 0 <= row['Days Left'] <= 90 and row['Quantity'] > 0
         assert row['State'] == 'Expiring'
 
+
+def test_expiry_in_urdu(stock, tmp_path):
+    "An Urdu reader: title, headers and the lots' state in Urdu"
+    output = tmp_path / 'expiry-ur.xlsx'
+    stock.bhmis('report', 'expiry', '--month', '2026-10', '--language', 'ur',
+        '--output', str(output))
+    sheet = openpyxl.load_workbook(output).active
+    assert sheet.sheet_view.rightToLeft
+    assert sheet['A1'].value == 'میعاد ختم ہونے والا اور ختم شدہ ذخیرہ'
+    rows = table(output)
+    assert rows and list(rows[0])[:4] == ['ضلع', 'مرکزِ صحت', 'کوڈ', 'دوا']
+    assert {r['حالت'] for r in rows} == {'میعاد ختم ہونے کو'}
 
 def test_store_keeper_of_another_facility(stock, tmp_path):
     "The Quetta store's keeper asking for a Pishin facility: refused"

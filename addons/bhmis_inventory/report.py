@@ -14,10 +14,12 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from bhmis_base.columns import columns, selection_labels
 from bhmis_base.xlsx import write_table
 
 from . import aggregates, indicators
 
+MODULE = 'bhmis_inventory'
 STOCK_REPORTS = [
     ('stock-status', "Stock Status"),
     ('tracer-availability', "Tracer Medicine Availability"),
@@ -63,11 +65,11 @@ def stock_status(district=None, facility=None, month=None, **_):
     facilities = _records('bhmis.facility', {r['facility'] for r in rows})
     products = _records('product.product', {r['product'] for r in rows})
     statuses = dict(Indicator.fields_get(['status'])['status']['selection'])
-    headers = ["District", "Facility", "Code", "Medicine", "Opening",
-        "Received", "Dispatched", "Issued", "Losses", "Adjustments In",
-        "Closing", "Stock-Out Days", "AMC", "Months of Stock", "Status",
-        "Order Quantity", "Expiring within 90 Days", "Expired in Stock",
-        "Wastage Value"]
+    headers = columns(MODULE, 'district', 'facility', 'code', 'medicine',
+        'opening', 'received', 'dispatched', 'issued', 'losses',
+        'adjustments_in', 'closing', 'stockout_days', 'amc',
+        'months_of_stock', 'status', 'order_quantity', 'expiring_90',
+        'expired_in_stock', 'wastage_value')
     table = []
     for row in rows:
         facility_ = facilities[row['facility']]
@@ -87,11 +89,10 @@ def stock_status(district=None, facility=None, month=None, **_):
 def tracer_availability(district=None, facility=None, month=None, **_):
     figures = aggregates.tracer_availability(_month(month), district,
         facility)
-    headers = ["District", "Facility", "Tracer Medicine", "Facilities",
-        "Stocked Out", "Stock-Out Rate (%)", "Within Min–Max (%)",
-        "Requisition Fill Rate (%)", "Dispatches Unconfirmed",
-        "Dispatches Short"]
-    all_tracers = "All tracer medicines"
+    headers = columns(MODULE, 'district', 'facility', 'tracer_medicine',
+        'facilities', 'stocked_out', 'stockout_rate', 'within_min_max',
+        'fill_rate', 'dispatches_unconfirmed', 'dispatches_short')
+    all_tracers, = columns(MODULE, 'all_tracers')
     table = []
     for district_, values in sorted(figures['districts'].items(),
             key=lambda i: _name(i[0])):
@@ -134,8 +135,9 @@ def expiry(district=None, facility=None, date=None, month=None, **_):
         for lot_id, expiry_date, quantity in values
         if expiry_date and expiry_date <= limit and quantity > 0]
     lot_records = _records('stock.lot', {s[1] for s in selected})
-    headers = ["District", "Facility", "Code", "Medicine", "Lot", "Expiry",
-        "Days Left", "Quantity", "State"]
+    headers = columns(MODULE, 'district', 'facility', 'code', 'medicine',
+        'lot', 'expiry', 'days_left', 'quantity', 'state')
+    expired, expiring = columns(MODULE, 'expired', 'expiring')
     table = []
     for (facility_id, product_id), lot_id, expiry_date, quantity in selected:
         facility_ = facilities[facility_id]
@@ -144,7 +146,7 @@ def expiry(district=None, facility=None, date=None, month=None, **_):
         table.append((_name(facility_.district), _name(facility_),
                 product.code, product.name, lot_records[lot_id].number,
                 expiry_date, left, quantity,
-                "Expired" if left < 0 else "Expiring"))
+                expired if left < 0 else expiring))
     table.sort(key=lambda r: (r[5], r[0], r[1], r[2]))
     return headers, table
 
@@ -164,7 +166,7 @@ def render(name, district=None, facility=None, **options):
                 **options)
     headers, rows = BUILDERS[name](
         district=district, facility=facility, **options)
-    title = dict(STOCK_REPORTS)[name]
+    title = selection_labels('bhmis.inventory.report.start', 'report')[name]
     month = options.get('month')
     scope = ', '.join(_name(r) for r in (district, facility) if r)
     when = (month.strftime('%Y-%m') if month and name != 'expiry'
