@@ -9,29 +9,47 @@ import xlsxwriter
 def write_table(title, headers, rows, subtitle=None, right_to_left=False):
     """Return the bytes of a workbook with one sheet: a title line, an
     optional subtitle, the header row (frozen, filterable) and the rows."""
+    return write_sheets([(title, headers, rows)], subtitle=subtitle,
+        right_to_left=right_to_left)
+
+
+def write_sheets(sheets, subtitle=None, right_to_left=False):
+    "Return the bytes of a workbook of the sheets [(title, headers, rows)]"
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {'in_memory': True})
-    sheet = workbook.add_worksheet(title[:31])
+    formats = {
+        'title': workbook.add_format({'bold': True, 'size': 14}),
+        'bold': workbook.add_format({'bold': True}),
+        'header': workbook.add_format({'bold': True, 'bottom': 1}),
+        'date': workbook.add_format({'num_format': 'yyyy-mm-dd'}),
+        'moment': workbook.add_format({'num_format': 'yyyy-mm-dd hh:mm'}),
+        }
+    for title, headers, rows in sheets:
+        _write_sheet(workbook.add_worksheet(title[:31]), formats, title,
+            headers, rows, subtitle, right_to_left)
+    workbook.close()
+    return output.getvalue()
+
+
+def _write_sheet(sheet, formats, title, headers, rows, subtitle,
+        right_to_left):
     if right_to_left:
         sheet.right_to_left()
-    bold = workbook.add_format({'bold': True})
-    header = workbook.add_format({'bold': True, 'bottom': 1})
-    date = workbook.add_format({'num_format': 'yyyy-mm-dd'})
-    moment = workbook.add_format({'num_format': 'yyyy-mm-dd hh:mm'})
-    sheet.write(0, 0, title, workbook.add_format({'bold': True, 'size': 14}))
+    sheet.write(0, 0, title, formats['title'])
     if subtitle:
-        sheet.write(1, 0, subtitle, bold)
+        sheet.write(1, 0, subtitle, formats['bold'])
     first = 3
     for column, name in enumerate(headers):
-        sheet.write(first, column, name, header)
+        sheet.write(first, column, name, formats['header'])
     widths = [len(h) for h in headers]
     for number, row in enumerate(rows, first + 1):
         for column, value in enumerate(row):
             if isinstance(value, dt.datetime):
-                sheet.write_datetime(number, column, value, moment)
+                sheet.write_datetime(number, column, value,
+                    formats['moment'])
             elif isinstance(value, dt.date):
                 sheet.write_datetime(number, column,
-                    dt.datetime.combine(value, dt.time()), date)
+                    dt.datetime.combine(value, dt.time()), formats['date'])
             elif value is None:
                 sheet.write_blank(number, column, None)
             else:
@@ -41,8 +59,6 @@ def write_table(title, headers, rows, subtitle=None, right_to_left=False):
         sheet.set_column(column, column, min(width + 2, 60))
     sheet.freeze_panes(first + 1, 0)
     sheet.autofilter(first, 0, first + max(len(rows), 1), len(headers) - 1)
-    workbook.close()
-    return output.getvalue()
 
 
 def write_template(sheet_name, columns, example, column_help,

@@ -3,12 +3,12 @@
 each status with their failures, MTBF and MTTR, and the list of the items
 that do not work. Computed under the user's record rules; written as XLSX
 by `bhmis report equipment-status` and read by managers."""
-import io
 from collections import defaultdict
 
-import xlsxwriter
 from trytond.pool import Pool
 from trytond.transaction import Transaction
+
+from bhmis_base.xlsx import write_sheets
 
 from . import reliability
 from .equipment import DOWN
@@ -80,40 +80,6 @@ def tables(district=None, facility=None):
                 "Category", "Make", "Model", "Status", "Department"],
             not_working),
         ]
-
-
-def write_sheets(sheets, subtitle=None, right_to_left=False):
-    "Return the bytes of a workbook of the sheets [(title, headers, rows)]"
-    output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {'in_memory': True})
-    bold = workbook.add_format({'bold': True})
-    header = workbook.add_format({'bold': True, 'bottom': 1})
-    big = workbook.add_format({'bold': True, 'size': 14})
-    for title, headers, rows in sheets:
-        sheet = workbook.add_worksheet(title[:31])
-        if right_to_left:
-            sheet.right_to_left()
-        sheet.write(0, 0, title, big)
-        if subtitle:
-            sheet.write(1, 0, subtitle, bold)
-        first = 3
-        for column, name in enumerate(headers):
-            sheet.write(first, column, name, header)
-        widths = [len(h) for h in headers]
-        for number, row in enumerate(rows, first + 1):
-            for column, value in enumerate(row):
-                if value is None:
-                    sheet.write_blank(number, column, None)
-                else:
-                    sheet.write(number, column, value)
-                widths[column] = max(widths[column], len(str(value or '')))
-        for column, width in enumerate(widths):
-            sheet.set_column(column, column, min(width + 2, 60))
-        sheet.freeze_panes(first + 1, 0)
-        sheet.autofilter(first, 0, first + max(len(rows), 1),
-            len(headers) - 1)
-    workbook.close()
-    return output.getvalue()
 
 
 def render(name, district=None, facility=None, **options):
