@@ -25,7 +25,7 @@ from . import Row, StepError
 
 NAME = 'inventory'
 DISTRICT = 'QUETTA'
-BASELINE_SAMPLE = 6
+BASELINE_SAMPLE = 2
 
 
 def _python():

@@ -23,7 +23,7 @@ from .stock import DISTRICT_STORE, MSD
 
 def _records(Model, ids):
     result = []
-    for sub_ids in grouped_slice(sorted(ids)):
+    for sub_ids in grouped_slice(sorted(ids), indicators.IN_MAX):
         result.extend(Model.browse(list(sub_ids)))
     return result
 
@@ -85,7 +85,7 @@ def requisition_fill_rates(month, facility_ids):
     Requisition = Pool().get('bhmis.inventory.requisition')
     lines = defaultdict(list)
     with without_check_access():
-        for sub_ids in grouped_slice(facility_ids):
+        for sub_ids in grouped_slice(facility_ids, indicators.IN_MAX):
             for requisition in Requisition.search([
                         ('state', '=', 'approved'),
                         ('month', '=', indicators.month_start(month)),
@@ -118,7 +118,7 @@ def dispatch_problems(month, facility_ids):
     result = defaultdict(lambda: [0, 0])
     with without_check_access():
         shipments = []
-        for sub_ids in grouped_slice(facility_ids):
+        for sub_ids in grouped_slice(facility_ids, indicators.IN_MAX):
             shipments.extend(Shipment.search([domain,
                         ('to_location.facility', 'in', list(sub_ids))]))
         for shipment in shipments:

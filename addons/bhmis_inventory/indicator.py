@@ -116,19 +116,19 @@ class Indicator(ScopedMixin, ModelSQL, ModelView):
             facility, product = Facility.__table__(), Product.__table__()
             template = Template.__table__()
             districts, tracers = {}, {}
-            for sub_ids in grouped_slice(facility_ids):
+            for sub_ids in grouped_slice(facility_ids, indicators.IN_MAX):
                 cursor.execute(*facility.select(facility.id,
                         facility.district,
                         where=reduce_ids(facility.id, list(sub_ids))))
                 districts.update(cursor)
             product_ids = sorted({r['product'] for r in rows})
-            for sub_ids in grouped_slice(product_ids):
+            for sub_ids in grouped_slice(product_ids, indicators.IN_MAX):
                 cursor.execute(*product.join(template,
                         condition=product.template == template.id).select(
                         product.id, template.tracer,
                         where=reduce_ids(product.id, list(sub_ids))))
                 tracers.update((p, bool(t)) for p, t in cursor)
-            for sub_ids in grouped_slice(facility_ids):
+            for sub_ids in grouped_slice(facility_ids, indicators.IN_MAX):
                 cursor.execute(*table.delete(where=(table.month == month)
                         & reduce_ids(table.facility, list(sub_ids))))
             columns = ['month', 'facility', 'district', 'product', 'tracer',

@@ -250,6 +250,47 @@ class FlowsTestCase(unittest.TestCase):
             self.assertEqual(Shipment(shipment.id).state, 'done')
 
     @with_transaction()
+    def test_moves_scoped_to_stores(self):
+        """Keepers see their stores' moves and both halves of their
+        dispatches; the sending keeper's dispatch syncs its transit half
+        once"""
+        pool = Pool()
+        Shipment = pool.get('stock.shipment.internal')
+        Move = pool.get('stock.move')
+        self.company = self._company()
+        with set_company(self.company):
+            self.stock_up()
+            sender = create_user('ds.quetta', 'group_store_keeper',
+                facilities=[self.facilities['q-store']])
+            receiver = create_user('bhu1', 'group_store_keeper',
+                facilities=[self.facilities['q-bhu']])
+            other = create_user('bhu2', 'group_store_keeper',
+                facilities=[self.facilities['q-bhu2']])
+            shipment = dispatch_draft(self.stores['q-store'],
+                self.stores['q-bhu'], [(self.pcm, None, 120)], self.company)
+            with as_user(sender):
+                Shipment.bhmis_dispatch([Shipment(shipment.id)])
+                mine = Move.search([])
+                self.assertEqual(len(Shipment(shipment.id).incoming_moves),
+                    2, msg="one transit move per lot, made once")
+            shipment = Shipment(shipment.id)
+            self.assertEqual(shipment.state, 'shipped')
+            halves = set(shipment.moves)
+            self.assertEqual(len(halves), 4)
+            self.assertTrue(halves <= set(mine))
+            self.assertEqual(len(mine), 4 + 4,
+                msg="the dispatch, and the receipt's 2 lots in and stored")
+            with as_user(receiver):
+                self.assertEqual(set(Move.search([])), halves,
+                    msg="the receiver sees the dispatch only")
+                Shipment.bhmis_confirm([Shipment(shipment.id)])
+            with as_user(other):
+                self.assertEqual(Move.search([]), [])
+                with self.assertRaises(AccessError):
+                    Move.read([m.id for m in halves], ['quantity'])
+            self.assertEqual(quantity(self.stores['q-bhu'], self.pcm), 120)
+
+    @with_transaction()
     def test_done_without_confirmation_refused(self):
         Shipment = Pool().get('stock.shipment.internal')
         self.company = self._company()

@@ -191,6 +191,29 @@ class IndicatorsTestCase(unittest.TestCase):
                 product=stock.zinc), msg="never stocked: no row")
 
     @with_transaction()
+    def test_slices_of_facilities(self):
+        """The stores in one query or one query per store give the same
+        rows: a dispatch between two stores of one slice is still counted
+        at both ends"""
+        stock = self.setup_stock()
+        ids = [f.id for f in stock.facilities.values()]
+        together = indicators.compute(ids, OCTOBER)
+        self.assertEqual(len(together), 3,
+            msg="Q-DS, Q-BHU and P-BHU: the MSD never held any")
+        real = indicators.IN_MAX
+        indicators.IN_MAX = 1
+        try:
+            apart = indicators.compute(ids, OCTOBER)
+        finally:
+            indicators.IN_MAX = real
+        self.assertEqual(apart, together)
+        by_facility = {r['facility']: r for r in together}
+        self.assertEqual(by_facility[stock.facilities['q-store'].id][
+                'dispatched'], 220)
+        self.assertEqual(by_facility[stock.facilities['q-bhu'].id][
+                'received'], 220)
+
+    @with_transaction()
     def test_indicator_rows_and_scope(self):
         "The stored rows match; a DHO sees their district's only"
         pool = Pool()
