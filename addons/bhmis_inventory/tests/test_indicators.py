@@ -8,7 +8,11 @@ from decimal import Decimal
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module, with_transaction
+from trytond.tests.test_tryton import (
+    activate_module,
+    drop_db,
+    with_transaction,
+)
 
 from bhmis_base.tests.tools import (
     as_user,
@@ -120,7 +124,13 @@ class IndicatorsTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
+        drop_db()
         activate_module('bhmis_inventory')
+
+    @classmethod
+    def tearDownClass(cls):
+        # A scenario run next restores the module's database from the cache
+        drop_db()
 
     def setup_stock(self):
         CostPrice = Pool().get('product.cost_price')
