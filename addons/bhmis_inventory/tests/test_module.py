@@ -54,6 +54,36 @@ class InventoryTestCase(CompanyTestMixin, ModuleTestCase):
                 'p-bhu': stores['p-store']})
 
     @with_transaction()
+    def test_many_stores_at_once(self):
+        """A batch of facilities larger than a store batch gets its stores
+        with the location tree rebuilt once: each store's locations are
+        its children, and the stock in them is the store's"""
+        pool = Pool()
+        Facility = pool.get('bhmis.facility')
+        Location = pool.get('stock.location')
+        from bhmis_inventory.stock import STORE_BATCH
+        quetta = create_district('QUETTA')
+        create_facility('Q-DS', quetta, type='district_store')
+        facilities = Facility.create([{'code': 'BHU-%03d' % n,
+                    'name': "BHU %s" % n, 'type': 'bhu',
+                    'district': quetta.id}
+                for n in range(STORE_BATCH + 20)])
+        stores = [f.store for f in facilities]
+        self.assertEqual(len({s.id for s in stores}), STORE_BATCH + 20)
+        for store in [stores[0], stores[STORE_BATCH], stores[-1]]:
+            with self.subTest(store=store.code):
+                children = Location.search([
+                        ('parent', 'child_of', [store.id]),
+                        ('id', '!=', store.id)])
+                self.assertEqual(set(children), {store.input_location,
+                        store.output_location, store.storage_location})
+                self.assertEqual(store.parent_store.code, 'Q-DS')
+        new = create_facility('Q-BHU', quetta)
+        self.assertEqual(len(Location.search([
+                        ('parent', 'child_of', [new.store.id])])), 4,
+            msg="a store made alone after them keeps the tree right")
+
+    @with_transaction()
     def test_store_before_its_supplier(self):
         "setup fills in the parent of stores made before their supplier"
         Location = Pool().get('stock.location')
