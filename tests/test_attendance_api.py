@@ -585,8 +585,14 @@ def test_burst_within_limits_is_read(api, admin, live_kiosk, enrolled,
         200, 'rejected', 'liveness_failed'), reply
 
 
-def test_rate_limit(api, kiosk):
-    "A key (here a wrong one) sending too fast is told to slow down"
+def test_rate_limit(api, kiosk, server):
+    """A key (here a wrong one) sending too fast is told to slow down.
+    Each of the N web processes allows its share of the 60 a minute, and
+    the kernel gives a connection to whichever process accepts first: the
+    first refusal comes after 60 / N (all to one process) to 60 allowed
+    requests, plus what the buckets refill meanwhile"""
+    from bhmis import settings
+    workers = settings.load(server.env).web_workers
     key = secrets.token_urlsafe(32)
     replies = []
     for _ in range(90):
@@ -594,7 +600,8 @@ def test_rate_limit(api, kiosk):
         if replies[-1].status == 429:
             break
     assert replies[0].status == 401
-    assert 55 <= len(replies) - 1 <= 75, [r.status for r in replies]
+    assert 60 // workers <= len(replies) - 1 <= 75, (
+        workers, [r.status for r in replies])
     assert replies[-1].status == 429, replies[-1]
     assert (replies[-1].json['status'], replies[-1].json['reason']) == (
         'error', 'rate_limited')
