@@ -73,6 +73,11 @@ class FlowsTestCase(unittest.TestCase):
         receive(self.stores['q-store'], [(self.pcm, self.early, 100),
                 (self.pcm, self.late, 200)], self.company)
 
+    def dispatch_draft(self, to, lines):
+        "A draft dispatch of the lines from the Quetta district store"
+        return dispatch_draft(self.stores['q-store'], self.stores[to], lines,
+            self.company)
+
     def test_fefo(self):
         "First expiry first out, skipping expired and empty lots"
         import datetime
@@ -117,8 +122,7 @@ class FlowsTestCase(unittest.TestCase):
         self.company = self._company()
         with set_company(self.company):
             self.stock_up()
-            shipment = dispatch_draft(self.stores['q-store'],
-                self.stores['q-bhu'], [(self.pcm, None, 120)], self.company)
+            shipment = self.dispatch_draft('q-bhu', [(self.pcm, None, 120)])
             Shipment.bhmis_dispatch([shipment])
             self.assertEqual(shipment.state, 'shipped')
             self.assertEqual(
@@ -145,9 +149,8 @@ class FlowsTestCase(unittest.TestCase):
         self.company = self._company()
         with set_company(self.company):
             self.stock_up()
-            shipment = dispatch_draft(self.stores['q-store'],
-                self.stores['q-bhu'], [(self.pcm, self.late, 50)],
-                self.company)
+            shipment = self.dispatch_draft('q-bhu',
+                [(self.pcm, self.late, 50)])
             Shipment.bhmis_dispatch([shipment])
             move, = shipment.incoming_moves
             Move.write([move], {'bhmis_received_quantity': 45})
@@ -180,9 +183,8 @@ class FlowsTestCase(unittest.TestCase):
         with set_company(self.company):
             self.stock_up()
             other = medicine('AMX-250', "Amoxicillin")
-            shipment = dispatch_draft(self.stores['q-store'],
-                self.stores['q-bhu'], [(self.pcm, None, 10),
-                    (other, None, 10)], self.company)
+            shipment = self.dispatch_draft('q-bhu',
+                [(self.pcm, None, 10), (other, None, 10)])
             with self.assertRaises(DispatchStockError):
                 Shipment.bhmis_dispatch([shipment])
             self.assertEqual(Shipment(shipment.id).state, 'draft')
@@ -198,11 +200,9 @@ class FlowsTestCase(unittest.TestCase):
             keeper = create_user('ds.quetta', 'group_store_keeper',
                 facilities=[self.facilities['q-store']])
             with as_user(keeper), self.assertRaises(DispatchSupplyError):
-                dispatch_draft(self.stores['q-store'], self.stores['p-bhu'],
-                    [(self.pcm, None, 10)], self.company)
+                self.dispatch_draft('p-bhu', [(self.pcm, None, 10)])
             # The administrator may send anywhere
-            shipment = dispatch_draft(self.stores['q-store'],
-                self.stores['p-bhu'], [(self.pcm, None, 10)], self.company)
+            shipment = self.dispatch_draft('p-bhu', [(self.pcm, None, 10)])
             self.assertTrue(shipment.id)
 
     @with_transaction()
@@ -213,8 +213,7 @@ class FlowsTestCase(unittest.TestCase):
         self.company = self._company()
         with set_company(self.company):
             self.stock_up()
-            shipment = dispatch_draft(self.stores['q-store'],
-                self.stores['q-bhu'], [(self.pcm, None, 10)], self.company)
+            shipment = self.dispatch_draft('q-bhu', [(self.pcm, None, 10)])
             Shipment.bhmis_dispatch([shipment])
             Shipment.write([shipment], {
                     'effective_start_date': self.today - days(8)})
@@ -232,8 +231,7 @@ class FlowsTestCase(unittest.TestCase):
         self.company = self._company()
         with set_company(self.company):
             self.stock_up()
-            shipment = dispatch_draft(self.stores['q-store'],
-                self.stores['q-bhu'], [(self.pcm, None, 10)], self.company)
+            shipment = self.dispatch_draft('q-bhu', [(self.pcm, None, 10)])
             Shipment.bhmis_dispatch([shipment])
             other = create_user('bhu2', 'group_store_keeper',
                 facilities=[self.facilities['q-bhu2']])
@@ -266,8 +264,7 @@ class FlowsTestCase(unittest.TestCase):
                 facilities=[self.facilities['q-bhu']])
             other = create_user('bhu2', 'group_store_keeper',
                 facilities=[self.facilities['q-bhu2']])
-            shipment = dispatch_draft(self.stores['q-store'],
-                self.stores['q-bhu'], [(self.pcm, None, 120)], self.company)
+            shipment = self.dispatch_draft('q-bhu', [(self.pcm, None, 120)])
             with as_user(sender):
                 Shipment.bhmis_dispatch([Shipment(shipment.id)])
                 mine = Move.search([])
@@ -296,8 +293,7 @@ class FlowsTestCase(unittest.TestCase):
         self.company = self._company()
         with set_company(self.company):
             self.stock_up()
-            shipment = dispatch_draft(self.stores['q-store'],
-                self.stores['q-bhu'], [(self.pcm, None, 10)], self.company)
+            shipment = self.dispatch_draft('q-bhu', [(self.pcm, None, 10)])
             Shipment.bhmis_dispatch([shipment])
             with self.assertRaises(DispatchConfirmError):
                 Shipment.do([shipment])
@@ -305,9 +301,8 @@ class FlowsTestCase(unittest.TestCase):
     # -- issues ----------------------------------------------------------
     def stock_facility(self, amount=50):
         Shipment = Pool().get('stock.shipment.internal')
-        shipment = dispatch_draft(self.stores['q-store'],
-            self.stores['q-bhu'], [(self.pcm, self.early, amount),
-                (self.pcm, self.late, amount)], self.company)
+        shipment = self.dispatch_draft('q-bhu', [
+                (self.pcm, self.early, amount), (self.pcm, self.late, amount)])
         Shipment.bhmis_dispatch([shipment])
         Shipment.bhmis_confirm([shipment])
 
