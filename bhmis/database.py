@@ -51,8 +51,45 @@ def create(settings):
                 return False
             connection.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8'")
                 .format(sql.Identifier(settings.db)))
-            return True
+        ensure_extensions(settings)
+        return True
     raise SystemExit("bhmis: unsupported database %r" % settings.database_uri)
+
+
+# PostgreSQL extensions Tryton uses when a database has them: pg_trgm turns
+# the similarity indexes Tryton declares (every model's name, codes) into
+# trigram indexes, which answer `ilike '%term%'` searches without reading
+# the whole table. Trusted since PostgreSQL 13: the database owner may add
+# it without being a superuser.
+EXTENSIONS = ('pg_trgm',)
+
+
+def ensure_extensions(settings):
+    """Add EXTENSIONS to the PostgreSQL database where they are missing;
+    return the names added. A server without them (no contrib package, or
+    not allowed) only warns: Tryton then keeps B-tree indexes."""
+    if settings.backend != 'postgresql':
+        return []
+    import psycopg
+    from psycopg import sql
+    added = []
+    with psycopg.connect(settings.database_uri.rstrip('/') + '/'
+            + settings.db, autocommit=True) as connection:
+        for name in EXTENSIONS:
+            if connection.execute(
+                    "SELECT 1 FROM pg_extension WHERE extname = %s",
+                    (name,)).fetchone():
+                continue
+            try:
+                connection.execute(sql.SQL('CREATE EXTENSION {}').format(
+                        sql.Identifier(name)))
+            except psycopg.Error as error:
+                print("bhmis: warning: PostgreSQL extension %s not added "
+                    "(%s): name searches will read whole tables"
+                    % (name, str(error).strip()), file=sys.stderr)
+            else:
+                added.append(name)
+    return added
 
 
 def is_initialised(settings):
@@ -68,8 +105,12 @@ def is_initialised(settings):
 
 
 def upgrade(settings, password):
-    "Activate or update every BHMIS module, with Urdu translations"
+    """Activate or update every BHMIS module, with Urdu translations; on a
+    database that gains an extension, rebuild every index to use it"""
     env = settings_.tryton_environ(settings)
+    # create() adds them to a new database: added here, they are new to
+    # a database made before
+    reindex = bool(ensure_extensions(settings))
     with tempfile.NamedTemporaryFile('w', dir=settings.var,
             delete=False) as passfile:
         passfile.write(password + '\n')
@@ -81,6 +122,11 @@ def upgrade(settings, password):
             '--activate-dependencies', '-l', 'ur', '--email', ADMIN_EMAIL,
             '-u', *bhmis_modules()]
         subprocess.run(command, env=env, check=True)
+        if reindex:
+            # Tryton updates the indexes of the updated modules' models
+            # only; without -u, --indexes revisits every model
+            subprocess.run(command[:command.index('--activate-dependencies')]
+                + ['--indexes'], env=env, check=True)
     finally:
         os.unlink(passfile.name)
 

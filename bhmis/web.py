@@ -15,6 +15,7 @@ import socket
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import make_server, run_simple
 from werkzeug.utils import redirect
+from werkzeug.wsgi import ClosingIterator
 
 ADMIN_PREFIX = '/admin'
 _COOKIE_PATH = re.compile(r'(;\s*Path=)(/[^;]*)?', re.IGNORECASE)
@@ -41,7 +42,40 @@ class CookiePath:
             lambda m: m.group(1) + self.prefix + (m.group(2) or '/'), value)
 
 
+class Buffered:
+    """Send a streamed response in pieces of at least size bytes.
+
+    Tryton streams a JSON-RPC answer of more than 1,400 bytes as the
+    pieces of json's iterencode, mostly a few bytes each, and the server
+    writes every piece to the socket as a chunk of its own: 165,000 writes,
+    about 1.5 s, for the 5,488 rows of the vacancy report, which the
+    database computes in 0.3 s."""
+
+    def __init__(self, app, size=1 << 16):
+        self.app, self.size = app, size
+
+    def __call__(self, environ, start_response):
+        return ClosingIterator(
+            self._pieces(self.app(environ, start_response)))
+
+    def _pieces(self, body):
+        buffer = bytearray()
+        try:
+            for piece in body:
+                buffer += piece
+                if len(buffer) >= self.size:
+                    yield bytes(buffer)
+                    buffer.clear()
+            if buffer:
+                yield bytes(buffer)
+        finally:
+            if hasattr(body, 'close'):
+                body.close()
+
+
 def make_app(tryton_app):
+    tryton_app = Buffered(tryton_app)
+
     def root(environ, start_response):
         if environ.get('PATH_INFO', '') in {'', '/'}:
             return redirect(ADMIN_PREFIX + '/')(environ, start_response)

@@ -15,6 +15,7 @@ from trytond.tools import grouped_slice
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
+from bhmis_base.bulk import BulkReadMixin
 from bhmis_base.scope import ScopedMixin
 
 from . import daily
@@ -55,7 +56,7 @@ def to_local(utc, zone):
     return utc.replace(tzinfo=tz.UTC).astimezone(zone).replace(tzinfo=None)
 
 
-class Day(ScopedMixin, ModelSQL, ModelView):
+class Day(BulkReadMixin, ScopedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.attendance.day'
     __string__ = "Daily Attendance"
     _scope_facility = 'facility'
@@ -212,7 +213,7 @@ class Day(ScopedMixin, ModelSQL, ModelView):
                 [row + [user, CurrentTimestamp()] for row in rows]))
 
 
-class Absenteeism(ScopedMixin, ModelSQL, ModelView):
+class Absenteeism(BulkReadMixin, ScopedMixin, ModelSQL, ModelView):
     "Days by status per employee and month, and the absenteeism rate"
     __name__ = 'bhmis.attendance.absenteeism'
     __string__ = "Monthly Absenteeism"

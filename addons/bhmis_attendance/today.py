@@ -12,6 +12,7 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from bhmis_base.bulk import BulkReadMixin
 from bhmis_base.scope import ScopedMixin
 
 
@@ -108,7 +109,8 @@ class TodayMixin:
             ]
 
 
-class FacilityToday(TodayMixin, ScopedMixin, ModelSQL, ModelView):
+class FacilityToday(
+        BulkReadMixin, TodayMixin, ScopedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.attendance.facility_today'
     __string__ = "Attendance Today by Facility"
     _scope_facility = 'facility'

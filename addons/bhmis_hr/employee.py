@@ -130,16 +130,43 @@ class Employee(ScopedMixin, metaclass=PoolMeta):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        domain = super().search_rec_name(name, clause)
+        """Employees are found by name, personnel number or CNIC.
+
+        Not through the party's rec_name, which also searches its code,
+        identifiers and contact mechanisms (three subqueries more for each
+        search of the province's employees); the name through `where`,
+        not `party.name`, which Tryton would turn into a UNION of two
+        searches, each sorted whole before the first 50 rows are kept. A
+        whole CNIC, however written, is an equality."""
         _, operator, operand, *extra = clause
         if operator.startswith('!') or operator.startswith('not '):
+            return super().search_rec_name(name, clause)
+        number = cnic.normalise(operand) if isinstance(operand, str) else None
+        by_cnic = cls._cnic_readable()
+        if number and operator in {'=', 'like', 'ilike'}:
+            # Digits, spaces and hyphens have no case and no wildcard: a
+            # name cannot match, and indexes answer the rest
+            domain = ['OR', ('personnel_number', '=', operand)]
+            if by_cnic:
+                domain.append(('cnic', '=', number))
             return domain
-        return ['OR', domain,
+        domain = ['OR',
+            ('party', 'where', [('name', operator, operand, *extra)]),
             ('personnel_number', operator, operand, *extra),
-            ('cnic', operator, cnic.normalise(operand)
-                if isinstance(operand, str) and cnic.normalise(operand)
-                else operand, *extra),
             ]
+        if by_cnic:
+            domain.append(('cnic', operator, operand, *extra))
+        return domain
+
+    @classmethod
+    def _cnic_readable(cls):
+        """Whether the user may read CNICs: a search by CNIC would tell
+        the others whose it is"""
+        if not Transaction().user:
+            return True
+        FieldAccess = Pool().get('ir.model.field.access')
+        access = FieldAccess.get_access([cls.__name__])[cls.__name__]
+        return bool(access.get('cnic', {}).get('read', True))
 
     @classmethod
     def update_facility(cls, employees):

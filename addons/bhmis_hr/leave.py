@@ -25,6 +25,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from bhmis_base.bulk import BulkReadMixin
 from bhmis_base.model import CodeNameMixin
 from bhmis_base.scope import ScopedMixin
 
@@ -394,7 +395,7 @@ class LeaveRequest(ScopedMixin, Workflow, ModelSQL, ModelView):
         cls.write(requests, {'decided_by': None, 'decision_date': None})
 
 
-class LeaveBalance(ScopedMixin, ModelSQL, ModelView):
+class LeaveBalance(BulkReadMixin, ScopedMixin, ModelSQL, ModelView):
     """Entitlement, approved, requested and remaining days of leave by
     employee and type in the year of the context, computed in SQL"""
     __name__ = 'bhmis.leave.balance'

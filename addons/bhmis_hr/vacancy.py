@@ -5,10 +5,11 @@ from sql.conditionals import Case
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 
+from bhmis_base.bulk import BulkReadMixin
 from bhmis_base.scope import ScopedMixin
 
 
-class Vacancy(ScopedMixin, ModelSQL, ModelView):
+class Vacancy(BulkReadMixin, ScopedMixin, ModelSQL, ModelView):
     "Sanctioned, filled, vacant and surplus posts, computed in SQL"
     __name__ = 'bhmis.vacancy'
     __string__ = "Vacancies"

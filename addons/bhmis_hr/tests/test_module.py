@@ -302,5 +302,91 @@ class HrTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertNotIn('birth_date', form['fields'])
             self.assertIn('personnel_number', form['fields'])
 
+    @with_transaction()
+    def test_search_employees(self):
+        "By name, personnel number or CNIC; by CNIC only for HR"
+        Employee = Pool().get('company.employee')
+        company = create_company()
+        facilities = self.setup_province()
+        with set_company(company):
+            create_employee(company, 'Q-0001', "Ayesha Baloch",
+                facilities['civil'], cnic='5440012345671')
+            create_employee(company, 'Q-0002', "Hamid Kakar",
+                facilities['bhu'], cnic='5440076543211')
+        users = {}
+        for group in ['group_dho', 'group_hr_officer']:
+            user = create_user(group, group,
+                districts=[facilities['civil'].district])
+            user.companies = [company]
+            user.company = company
+            user.save()
+            users[group] = user
+
+        def found(term, operator='ilike'):
+            return [e.personnel_number for e in Employee.search(
+                    [('rec_name', operator, term)], order=[('id', 'ASC')])]
+        with as_user(users['group_hr_officer']):
+            self.assertEqual(found('%baloch%'), ['Q-0001'])
+            self.assertEqual(found('%a%'), ['Q-0001', 'Q-0002'])
+            self.assertEqual(found('q-0002'), ['Q-0002'])
+            self.assertEqual(found('%Q-000%'), ['Q-0001', 'Q-0002'])
+            for written in ['54400-7654321-1', '5440076543211',
+                    ' 54400 7654321 1']:
+                self.assertEqual(found(written), ['Q-0002'], written)
+                self.assertEqual(found(written, '='), ['Q-0002'], written)
+            self.assertEqual(found('%7654321%'), ['Q-0002'])
+            self.assertEqual(found('54400-0000000-0'), [])
+            self.assertEqual(found('%Baloch%', 'not ilike'), ['Q-0002'])
+        with as_user(users['group_dho']):
+            self.assertEqual(found('%baloch%'), ['Q-0001'])
+            self.assertEqual(found('Q-0001'), ['Q-0001'])
+            # Who holds a CNIC is personal data too
+            self.assertEqual(found('54400-7654321-1'), [])
+            self.assertEqual(found('%7654321%'), [])
+
+    @with_transaction()
+    def test_vacancy_search_read(self):
+        "The report's rows read in bulk: order, slices and scope kept"
+        Vacancy = Pool().get('bhmis.vacancy')
+        company = create_company()
+        facilities = self.setup_province()
+        for facility, count in [('civil', 3), ('bhu', 1), ('pishin', 2)]:
+            sanction(facilities[facility], 'MO', count)
+            sanction(facilities[facility], 'SN', 1)
+        with set_company(company):
+            create_employee(company, 'Q1', "Dr A", facilities['civil'])
+            create_employee(company, 'Q2', "Dr B", facilities['bhu'])
+            create_employee(company, 'Q3', "Dr C", facilities['bhu'])
+        fields = ['facility', 'designation', 'sanctioned', 'filled',
+            'vacant', 'surplus']
+
+        def expected(domain=(), offset=0, limit=None):
+            return [{'id': v.id, 'facility': v.facility.id,
+                    'designation': v.designation.id,
+                    'sanctioned': v.sanctioned, 'filled': v.filled,
+                    'vacant': v.vacant, 'surplus': v.surplus}
+                for v in Vacancy.search(list(domain), offset, limit)]
+        rows = Vacancy.search_read([], fields_names=list(fields))
+        self.assertEqual(rows, expected())
+        self.assertEqual(len(rows), 6)
+        self.assertEqual(sorted((r['sanctioned'], r['filled'], r['vacant'],
+                    r['surplus']) for r in rows),
+            [(1, 0, 1, 0), (1, 0, 1, 0), (1, 0, 1, 0), (1, 2, 0, 1),
+                (2, 0, 2, 0), (3, 1, 2, 0)])
+        self.assertEqual(
+            Vacancy.search_read([], 2, 3, None, list(fields)),
+            expected(offset=2, limit=3))
+        self.assertEqual(
+            [r['id'] for r in Vacancy.search_read([], 0, None,
+                    [('id', 'DESC')], ['id'])],
+            sorted((r['id'] for r in rows), reverse=True))
+        dho = create_user('dho', 'group_dho',
+            districts=[facilities['pishin'].district])
+        with as_user(dho):
+            rows = Vacancy.search_read([], fields_names=list(fields))
+            self.assertEqual({r['facility'] for r in rows},
+                {facilities['pishin'].id})
+            self.assertEqual(len(rows), 2)
+
 
 del ModuleTestCase

@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The WSGI layer of `bhmis serve`, without a database."""
+from werkzeug.test import Client
+from werkzeug.wrappers import Response
+
+from bhmis.web import Buffered, make_app
+
+
+class Body:
+    "A streamed body of many small pieces that records its closing"
+
+    def __init__(self, pieces):
+        self.pieces, self.closed, self.sent = pieces, False, 0
+
+    def __iter__(self):
+        for piece in self.pieces:
+            self.sent += 1
+            yield piece
+
+    def close(self):
+        self.closed = True
+
+
+def app_of(body, status='200 OK'):
+    def app(environ, start_response):
+        start_response(status, [('Content-Type', 'application/json')])
+        return body
+    return app
+
+
+def test_small_pieces_sent_together():
+    "Tryton's JSON pieces of a few bytes leave in pieces of 64 KiB"
+    pieces = [b'{"id":%d},' % n for n in range(20_000)]
+    body = Body(pieces)
+    sent = []
+    result = Buffered(app_of(body))({}, lambda *args: sent.append(args))
+    out = list(result)
+    result.close()
+    assert sent[0][0] == '200 OK'
+    assert b''.join(out) == b''.join(pieces)
+    assert len(out) == 4, [len(piece) for piece in out]
+    assert all(len(piece) >= 1 << 16 for piece in out[:-1])
+    assert body.closed
+
+
+def test_body_closed_when_the_client_goes():
+    "A client gone mid-answer still closes Tryton's body (its transaction)"
+    body = Body([b'x' * 1000] * 1000)
+    result = Buffered(app_of(body), size=4096)({}, lambda *args: None)
+    first = next(iter(result))
+    result.close()
+    assert len(first) == 5000, "whole pieces, at least 4096 bytes"
+    assert body.closed
+    assert body.sent < 10, "stopped reading the body"
+
+
+def test_answers_unchanged_through_the_app():
+    "Status, headers and body reach the client as Tryton made them"
+    def tryton(environ, start_response):
+        response = Response((b'%d,' % n for n in range(5000)), status=201,
+            content_type='application/json', headers={'X-Test': 'kept'})
+        return response(environ, start_response)
+    response = Client(make_app(tryton)).get('/db/rpc/')
+    assert response.status_code == 201
+    assert response.headers['X-Test'] == 'kept'
+    assert response.get_data() == b''.join(b'%d,' % n for n in range(5000))
+    assert Client(make_app(tryton)).get('/').status_code == 302
