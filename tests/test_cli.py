@@ -201,3 +201,32 @@ def test_import_xlsx_with_warning(empty, tmp_path):
     assert '1 facilities created' in result.stdout
     assert 'row 2, column latitude/longitude: 31.52, 74.35 is outside' \
         in result.stdout
+
+
+def _index_definitions(inst, table):
+    "The CREATE INDEX statements of table in inst's PostgreSQL database"
+    import psycopg
+    with psycopg.connect(inst.uri.rstrip('/') + '/' + inst.db) as db:
+        return [d for d, in db.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = %s",
+                (table,))]
+
+
+def test_name_searches_indexed(empty):
+    """Names are searched with `ilike '%term%'`: on PostgreSQL `bhmis init`
+    adds pg_trgm, so that Tryton's similarity indexes are trigram indexes
+    (a B-tree cannot answer a leading wildcard; SQLite reads the table)"""
+    from bhmis import database, settings
+    config = settings.load(empty.env)
+    if not empty.uri.startswith('postgresql'):
+        assert database.ensure_extensions(config) == []
+        return
+    definitions = _index_definitions(empty, 'party_party')
+    assert any('gin_trgm_ops' in d and 'COALESCE(name' in d
+        for d in definitions), definitions
+    assert database.ensure_extensions(config) == [], "added once"
+    import psycopg
+    with psycopg.connect(empty.uri.rstrip('/') + '/' + empty.db,
+            autocommit=True) as db:
+        db.execute("DROP EXTENSION pg_trgm CASCADE")
+    assert database.ensure_extensions(config) == ['pg_trgm']
