@@ -102,7 +102,11 @@ def prepare(instance, log):
         "(employee, encoding, create_uid, create_date) "
         "VALUES (%s, %s, 0, CURRENT_TIMESTAMP)",
         [(ids[n % len(ids)], vectors[n].tobytes())
-            for n in range(len(vectors))])])
+            for n in range(len(vectors))]),
+        # What the faces' create() does: the gallery's state counts them
+        ("UPDATE bhmis_attendance_gallery_state SET faces = "
+            "(SELECT COUNT(id) FROM bhmis_attendance_face), last_face = "
+            "(SELECT MAX(id) FROM bhmis_attendance_face)", ())])
     return key, vectors, [r[0] for r in rows]
 
 

@@ -144,6 +144,14 @@ class Face(ScopedMixin, ModelSQL, ModelView):
             Log.log(employee, reason, len(faces) + len(events))
 
     @classmethod
+    def create(cls, vlist):
+        faces = super().create(vlist)
+        if faces:
+            Pool().get('bhmis.attendance.gallery_state').changed(
+                added=len(faces), last=max(map(int, faces)))
+        return faces
+
+    @classmethod
     def delete(cls, faces):
         pool = Pool()
         Log = pool.get('bhmis.attendance.biometric_log')
@@ -152,6 +160,9 @@ class Face(ScopedMixin, ModelSQL, ModelView):
             for face in faces:
                 counts[face.employee] = counts.get(face.employee, 0) + 1
         super().delete(faces)
+        if faces:
+            pool.get('bhmis.attendance.gallery_state').changed(
+                removed=len(faces))
         for employee, count in counts.items():
             Log.log(employee, 'deleted_request', count, 'back_office')
 

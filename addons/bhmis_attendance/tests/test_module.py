@@ -272,6 +272,43 @@ class AttendanceTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(faces_.employee, staff['bilal'])
 
     @with_transaction()
+    def test_gallery_follows_enrolments_and_deletions(self):
+        "Each process's gallery sees a new face at once, and a deleted one go"
+        pool = Pool()
+        Face = pool.get('bhmis.attendance.face')
+        State = pool.get('bhmis.attendance.gallery_state')
+        _, civil, _, staff, faces = self.setup_staff()
+
+        def state():
+            row, = State.search_read([], fields_names=['faces', 'last_face'])
+            return row['faces'], row['last_face']
+        first = gallery.current()
+        self.assertEqual(sorted(first.keys()),
+            sorted([staff['ayesha'].id, staff['chakar'].id]))
+        self.assertEqual(state(),
+            (2, max(f.id for f in Face.search([]))))
+        new, = Face.create([{'employee': staff['bilal'].id,
+                    'encoding': engine.encoding_to_bytes(faces['bilal'])}])
+        self.assertEqual(state(), (3, new.id))
+        found = gallery.current()
+        self.assertIs(found, first, msg="the new face appended")
+        self.assertEqual(found.search(faces['bilal'])[0][0],
+            staff['bilal'].id)
+        Face.delete(Face.search([('employee', '=', staff['chakar'].id)]))
+        self.assertEqual(state()[0], 2)
+        found = gallery.current()
+        self.assertNotIn(staff['chakar'].id, found,
+            msg="a deleted face is no longer matched")
+        self.assertEqual(sorted(found.keys()),
+            sorted([staff['ayesha'].id, staff['bilal'].id]))
+        admin = create_user('att', 'group_facility_incharge',
+            facilities=[civil])
+        self.add_group(admin, 'bhmis_attendance', 'group_attendance_admin')
+        with as_user(admin):
+            with self.assertRaises(UserError):
+                State.search([])
+
+    @with_transaction()
     def test_enrol_bad_photo_writes_nothing(self):
         pool = Pool()
         Face = pool.get('bhmis.attendance.face')
