@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Attendance on a served province database (about 25,000 employees) with
+"""Attendance on a served province database (about 31,000 employees) with
 a province-size gallery of 50,000 face encodings (one real face, the
 astronaut, enrolled with `bhmis attendance enrol`; the others synthetic):
 

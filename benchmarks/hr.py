@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""HR on a served province database (about 25,000 employees), over JSON-RPC:
+"""HR on a served province database (about 31,000 employees), over JSON-RPC:
 
 - the vacancy report for the whole province, BHMIS's one SQL aggregation
   (`bhmis.vacancy`), against the naive way: fetch the sanctioned posts and
