@@ -116,17 +116,16 @@ def upgrade(settings, password):
         passfile.write(password + '\n')
     try:
         env['TRYTONPASSFILE'] = passfile.name
-        command = [os.path.join(os.path.dirname(sys.executable),
+        admin = [os.path.join(os.path.dirname(sys.executable),
                 'trytond-admin'),
-            '-c', str(settings.trytond_conf), '-d', settings.db,
-            '--activate-dependencies', '-l', 'ur', '--email', ADMIN_EMAIL,
-            '-u', *bhmis_modules()]
-        subprocess.run(command, env=env, check=True)
+            '-c', str(settings.trytond_conf), '-d', settings.db]
+        subprocess.run(admin + ['--activate-dependencies', '-l', 'ur',
+                '--email', ADMIN_EMAIL, '-u', *bhmis_modules()],
+            env=env, check=True)
         if reindex:
             # Tryton updates the indexes of the updated modules' models
             # only; without -u, --indexes revisits every model
-            subprocess.run(command[:command.index('--activate-dependencies')]
-                + ['--indexes'], env=env, check=True)
+            subprocess.run(admin + ['--indexes'], env=env, check=True)
     finally:
         os.unlink(passfile.name)
 

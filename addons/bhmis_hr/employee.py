@@ -142,19 +142,19 @@ class Employee(ScopedMixin, metaclass=PoolMeta):
         if operator.startswith('!') or operator.startswith('not '):
             return super().search_rec_name(name, clause)
         number = cnic.normalise(operand) if isinstance(operand, str) else None
-        by_cnic = cls._cnic_readable()
+        cnic_readable = cls._cnic_readable()
         if number and operator in {'=', 'like', 'ilike'}:
             # Digits, spaces and hyphens have no case and no wildcard: a
             # name cannot match, and indexes answer the rest
             domain = ['OR', ('personnel_number', '=', operand)]
-            if by_cnic:
+            if cnic_readable:
                 domain.append(('cnic', '=', number))
             return domain
         domain = ['OR',
             ('party', 'where', [('name', operator, operand, *extra)]),
             ('personnel_number', operator, operand, *extra),
             ]
-        if by_cnic:
+        if cnic_readable:
             domain.append(('cnic', operator, operand, *extra))
         return domain
 

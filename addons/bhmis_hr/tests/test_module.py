@@ -43,6 +43,14 @@ class HrTestCase(CompanyTestMixin, ModuleTestCase):
             'pishin': create_facility('P-BHU', pishin),
             }
 
+    def company_user(self, company, login, group, district):
+        "A user of group in district, working for company"
+        user = create_user(login, group, districts=[district])
+        user.companies = [company]
+        user.company = company
+        user.save()
+        return user
+
     def vacancies(self, facility):
         Vacancy = Pool().get('bhmis.vacancy')
         return {v.designation.code: (v.sanctioned, v.filled, v.vacant,
@@ -199,11 +207,8 @@ class HrTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             create_employee(company, 'Q1', "Quetta Doc", facilities['civil'])
             create_employee(company, 'P1', "Pishin Doc", facilities['pishin'])
-        dho = create_user('dho', 'group_dho',
-            districts=[facilities['civil'].district])
-        dho.companies = [company]
-        dho.company = company
-        dho.save()
+        dho = self.company_user(company, 'dho', 'group_dho',
+            facilities['civil'].district)
         with as_user(dho):
             self.assertEqual(
                 [e.personnel_number for e in Employee.search([])], ['Q1'])
@@ -228,14 +233,9 @@ class HrTestCase(CompanyTestMixin, ModuleTestCase):
         Transfer.approve([transfer])
         Transfer.write([transfer], {'relieving_date': dt.date(2026, 3, 5)})
         Transfer.relieve([transfer])
-        users = []
-        for facility in ['civil', 'pishin']:
-            user = create_user('dho-%s' % facility, 'group_dho',
-                districts=[facilities[facility].district])
-            user.companies = [company]
-            user.company = company
-            user.save()
-            users.append(user)
+        users = [self.company_user(company, 'dho-%s' % facility, 'group_dho',
+                facilities[facility].district)
+            for facility in ['civil', 'pishin']]
         for user in users:
             with self.subTest(user=user.login), as_user(user):
                 self.assertEqual(
@@ -281,14 +281,9 @@ class HrTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             create_employee(company, 'Q1', "Quetta Doc", facilities['civil'],
                 cnic='5440012345671', phone='0300-1234567')
-        users = {}
-        for group in ['group_dho', 'group_hr_officer']:
-            user = create_user(group, group,
-                districts=[facilities['civil'].district])
-            user.companies = [company]
-            user.company = company
-            user.save()
-            users[group] = user
+        users = {group: self.company_user(company, group, group,
+                facilities['civil'].district)
+            for group in ['group_dho', 'group_hr_officer']}
         with as_user(users['group_hr_officer']):
             employee, = Employee.search([])
             self.assertEqual(employee.cnic, '54400-1234567-1')
@@ -313,14 +308,9 @@ class HrTestCase(CompanyTestMixin, ModuleTestCase):
                 facilities['civil'], cnic='5440012345671')
             create_employee(company, 'Q-0002', "Hamid Kakar",
                 facilities['bhu'], cnic='5440076543211')
-        users = {}
-        for group in ['group_dho', 'group_hr_officer']:
-            user = create_user(group, group,
-                districts=[facilities['civil'].district])
-            user.companies = [company]
-            user.company = company
-            user.save()
-            users[group] = user
+        users = {group: self.company_user(company, group, group,
+                facilities['civil'].district)
+            for group in ['group_dho', 'group_hr_officer']}
 
         def found(term, operator='ilike'):
             return [e.personnel_number for e in Employee.search(
