@@ -42,6 +42,30 @@ class CookiePath:
             lambda m: m.group(1) + self.prefix + (m.group(2) or '/'), value)
 
 
+class SecurityHeaders:
+    """Headers every answer carries unless the application set them: no
+    framing (clickjacking of the back office), no content sniffing, no
+    referrer beyond this site"""
+    HEADERS = [
+        ('X-Frame-Options', 'DENY'),
+        ('Content-Security-Policy', "frame-ancestors 'none'"),
+        ('X-Content-Type-Options', 'nosniff'),
+        ('Referrer-Policy', 'same-origin'),
+        ]
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        def add(status, headers, exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            headers = list(headers) + [(name, value)
+                for name, value in self.HEADERS
+                if name.lower() not in present]
+            return start_response(status, headers, exc_info)
+        return self.app(environ, add)
+
+
 class Buffered:
     """Send a streamed response in pieces of at least size bytes.
 
@@ -80,9 +104,9 @@ def make_app(tryton_app):
         if environ.get('PATH_INFO', '') in {'', '/'}:
             return redirect(ADMIN_PREFIX + '/')(environ, start_response)
         return tryton_app(environ, start_response)
-    return DispatcherMiddleware(root, {
+    return SecurityHeaders(DispatcherMiddleware(root, {
             ADMIN_PREFIX: CookiePath(tryton_app, ADMIN_PREFIX),
-            })
+            }))
 
 
 def main(argv=None):

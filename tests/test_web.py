@@ -65,3 +65,20 @@ def test_answers_unchanged_through_the_app():
     assert response.headers['X-Test'] == 'kept'
     assert response.get_data() == b''.join(b'%d,' % n for n in range(5000))
     assert Client(make_app(tryton)).get('/').status_code == 302
+
+
+def test_back_office_cannot_be_framed():
+    "Every answer, the back office's included, refuses framing and sniffing"
+    def tryton(environ, start_response):
+        headers = {'Referrer-Policy': 'no-referrer'}
+        return Response(b'<html></html>', content_type='text/html',
+            headers=headers)(environ, start_response)
+    client = Client(make_app(tryton))
+    for path in ['/admin/', '/db/rpc/', '/']:
+        response = client.get(path)
+        assert response.headers['X-Frame-Options'] == 'DENY', path
+        assert "frame-ancestors 'none'" in response.headers[
+            'Content-Security-Policy'], path
+        assert response.headers['X-Content-Type-Options'] == 'nosniff'
+    # What the application sets itself is kept
+    assert client.get('/admin/').headers['Referrer-Policy'] == 'no-referrer'

@@ -7,12 +7,14 @@ from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 
+from bhmis_base.guard import GuardedMixin
+
 from .daily import Rules
 from .exceptions import ConfigurationError
 from .matching import Thresholds
 
 
-class Configuration(ModelSingleton, ModelSQL, ModelView):
+class Configuration(GuardedMixin, ModelSingleton, ModelSQL, ModelView):
     __name__ = 'bhmis.attendance.configuration'
     __string__ = "Attendance Configuration"
 

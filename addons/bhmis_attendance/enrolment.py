@@ -172,6 +172,7 @@ class DuplicateFlag(ScopedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.attendance.duplicate_flag'
     __string__ = "Possible Duplicate Employee"
     _scope_facility = ('employee.facility', 'other.facility')
+    _scope_write = ('employee.facility',)
     employee = fields.Many2One('company.employee', "Employee",
         required=True, readonly=True, ondelete='CASCADE',
         help="The employee whose enrolment was refused.")

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from bhmis_base.columns import columns, selection_labels
@@ -187,9 +187,11 @@ class AttendanceReport(Wizard):
 
     def transition_create_(self):
         date = self.start.date
-        filename, data = render(self.start.report, self.start.district,
-            self.start.facility, date=date,
-            month=date.replace(day=1) if date else None)
+        # Wizards run without access checks: the report reads as the user
+        with check_access():
+            filename, data = render(self.start.report, self.start.district,
+                self.start.facility, date=date,
+                month=date.replace(day=1) if date else None)
         self.result.filename = filename
         self.result.file = data
         return 'result'

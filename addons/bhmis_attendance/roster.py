@@ -185,8 +185,9 @@ class Roster(ScopedMixin, Workflow, ModelSQL, ModelView):
         return result, on_roster
 
 
-class RosterLine(ModelSQL, ModelView):
+class RosterLine(ScopedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.attendance.roster.line'
+    _scope_facility = 'roster.facility'
     __string__ = "Duty Roster Line"
     roster = fields.Many2One('bhmis.attendance.roster', "Roster",
         required=True, ondelete='CASCADE')

@@ -14,6 +14,7 @@ from trytond.model import (
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from bhmis_base.guard import GuardedMixin
 from bhmis_base.model import CodeNameMixin
 from bhmis_base.scope import ScopedMixin
 
@@ -66,7 +67,7 @@ class Shift(CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
         return daily.Shift(start=self.start_time, end=self.end_time)
 
 
-class Holiday(ModelSQL, ModelView):
+class Holiday(GuardedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.attendance.holiday'
     __string__ = "Public Holiday"
     date = fields.Date("Date", required=True)

@@ -2,8 +2,10 @@
 from trytond.model import Index, Unique, fields
 from trytond.transaction import Transaction
 
+from .guard import GuardedMixin
 
-class CodeNameMixin:
+
+class CodeNameMixin(GuardedMixin):
     "A record known by a unique code and a name in English and Urdu"
     __slots__ = ()
     code = fields.Char("Code", required=True, strip=True)

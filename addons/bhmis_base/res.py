@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
+from sql import Literal, Null
+from sql.aggregate import Count
 from trytond.cache import Cache
 from trytond.model import ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
@@ -94,3 +96,27 @@ class User(metaclass=PoolMeta):
         scope = (province or bool(groups & province_wide), districts,
             facilities)
         return cls._get_bhmis_scope_cache.set(key, scope)
+
+
+class LoginAttempt(metaclass=PoolMeta):
+    """Wrong passwords slow down the address that sends them, not the user:
+    Tryton counts them by login alone, so anyone who knows a login (admin)
+    could lock its owner out by failing six times."""
+    __name__ = 'res.user.login.attempt'
+
+    @classmethod
+    def count(cls, login, device_cookie=None):
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        table = cls.__table__()
+        login = login[:cls.login.size]
+        _, ip_network = transaction.remote_address()
+        where = ((table.login == login)
+            & (table.device_cookie == device_cookie)
+            & (table.create_date >= cls.delay()))
+        if ip_network:
+            where &= table.ip_network == str(ip_network)
+        else:
+            where &= table.ip_network == Null
+        cursor.execute(*table.select(Count(Literal(1)), where=where))
+        return cursor.fetchone()[0]

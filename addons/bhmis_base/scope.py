@@ -13,14 +13,49 @@ the model: users see and change only records of their districts or
 facilities, unless a province-wide role (administrator, provincial manager,
 DHIS2 administrator) makes them unrestricted.  The rule is an ordinary
 ``ir.rule`` record that administrators can inspect in the back office.
+
+A record seen from several places (a transfer from both its facilities) is
+changed only by who holds all of them: ``_scope_write`` names the paths
+that must all be in the user's scope (an empty end does not count) to
+create, write or delete it, installed as a second rule.  Buttons run
+without access checks in Tryton; here each button first checks that its
+records are in the user's scope on the side that acts
+(``_button_scope``: the receiving store confirms a dispatch) and that the
+user is not the one who asked or sent (``_button_segregation``).
 """
+import functools
+
 from sql import Literal, Table
 from sql.functions import CurrentTimestamp
+from trytond.i18n import gettext
 from trytond.pool import Pool
 from trytond.pyson import Eval, If, PYSONEncoder
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import ScopeError, SegregationError
+from .guard import GuardedMixin, external_call
 
 SCOPE_RULE_NAME = "BHMIS: the user's districts and facilities"
+SCOPE_WRITE_RULE_NAME = (
+    "BHMIS: changed only by who holds every end (create, write, delete)")
+
+
+def district_path(path):
+    "Return the path to the district of the facility at path"
+    return 'district' if path == 'id' else path + '.district'
+
+
+def ends_domain(paths, districts, facilities):
+    """Return the domain of records whose every facility path is empty or
+    in the facilities or districts (values or PYSON)"""
+    clause = ['AND']
+    for path in paths:
+        clause.append(['OR',
+                (path, '=', None),
+                (path, 'in', facilities),
+                (district_path(path), 'in', districts),
+                ])
+    return clause
 
 
 def scope_domain(facility_paths=(), district_paths=()):
@@ -34,7 +69,29 @@ def scope_domain(facility_paths=(), district_paths=()):
     return [If(Eval('bhmis_unrestricted', False), [], clause)]
 
 
-def install_scope_rule(model_name, domain):
+def write_scope_domain(paths):
+    "Return the PYSON rule domain of records the user may change"
+    return [If(Eval('bhmis_unrestricted', False), [],
+            ends_domain(paths, Eval('districts', []),
+                Eval('facilities', [])))]
+
+
+def remove_scope_rule(model_name, name):
+    "Delete the rule group name of model_name, if any"
+    cursor = Transaction().connection.cursor()
+    rule_group = Table('ir_rule_group')
+    rule = Table('ir_rule')
+    cursor.execute(*rule_group.select(rule_group.id,
+            where=(rule_group.model == model_name)
+            & (rule_group.name == name)))
+    ids = [i for i, in cursor]
+    if ids:
+        cursor.execute(*rule.delete(where=rule.rule_group.in_(ids)))
+        cursor.execute(*rule_group.delete(where=rule_group.id.in_(ids)))
+        Pool().get('ir.rule')._domain_get_cache.clear()
+
+
+def install_scope_rule(model_name, domain, name=SCOPE_RULE_NAME, read=True):
     """Create or refresh the global scope rule of model_name.
 
     Runs while modules are registered, before the ORM of every model is
@@ -47,7 +104,7 @@ def install_scope_rule(model_name, domain):
 
     cursor.execute(*rule_group.select(rule_group.id,
             where=(rule_group.model == model_name)
-            & (rule_group.name == SCOPE_RULE_NAME)))
+            & (rule_group.name == name)))
     row = cursor.fetchone()
     if row:
         group_id, = row
@@ -58,12 +115,12 @@ def install_scope_rule(model_name, domain):
                     rule_group.perm_write, rule_group.perm_create,
                     rule_group.perm_delete, rule_group.create_uid,
                     rule_group.create_date],
-                [[SCOPE_RULE_NAME, model_name, Literal(True), Literal(False),
-                        Literal(True), Literal(True), Literal(True),
+                [[name, model_name, Literal(True), Literal(False),
+                        Literal(read), Literal(True), Literal(True),
                         Literal(True), 0, CurrentTimestamp()]]))
         cursor.execute(*rule_group.select(rule_group.id,
                 where=(rule_group.model == model_name)
-                & (rule_group.name == SCOPE_RULE_NAME)))
+                & (rule_group.name == name)))
         group_id, = cursor.fetchone()
 
     cursor.execute(*rule.select(rule.id, rule.domain,
@@ -81,7 +138,7 @@ def install_scope_rule(model_name, domain):
     Pool().get('ir.rule')._domain_get_cache.clear()
 
 
-class ScopedMixin:
+class ScopedMixin(GuardedMixin):
     "Restrict records to the user's districts and facilities"
     __slots__ = ()
     # Dotted path from the record to its bhmis.facility ('id' for a
@@ -90,6 +147,15 @@ class ScopedMixin:
     # Dotted path(s) to its bhmis.district; derived from the facility paths
     # when unset
     _scope_district = None
+    # Facility paths that must all be in scope (or empty) to create, write
+    # or delete the record, when it is seen from several places
+    _scope_write = None
+    # {button: facility paths}: the side whose users press the button, when
+    # not every end of _scope_write
+    _button_scope = {}
+    # {button: fields}: the users (res.user) or employees named there may
+    # not press the button on the record
+    _button_segregation = {}
 
     @classmethod
     def scope_paths(cls):
@@ -109,3 +175,82 @@ class ScopedMixin:
     def __register__(cls, module):
         super().__register__(module)
         install_scope_rule(cls.__name__, scope_domain(*cls.scope_paths()))
+        if cls._scope_write:
+            install_scope_rule(cls.__name__,
+                write_scope_domain(cls._scope_write),
+                name=SCOPE_WRITE_RULE_NAME, read=False)
+        else:
+            remove_scope_rule(cls.__name__, SCOPE_WRITE_RULE_NAME)
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        if getattr(cls, '_bhmis_buttons_scoped', None) is cls:
+            return
+        cls._bhmis_buttons_scoped = cls
+        for name in cls._buttons:
+            method = getattr(cls, name, None)
+            if method is None:
+                continue
+            setattr(cls, name, classmethod(_scoped_button(name, method)))
+
+    @classmethod
+    def check_button_scope(cls, button, records):
+        """Raise ScopeError unless the user holds the acting side of every
+        record, and SegregationError if they asked or sent it"""
+        pool = Pool()
+        User = pool.get('res.user')
+        records = [r for r in records if r.id is not None and r.id >= 0]
+        if not records:
+            return
+        paths = cls._button_scope.get(button, cls._scope_write)
+        unrestricted, districts, facilities = User.get_bhmis_scope()
+        if paths and not unrestricted:
+            ids = [r.id for r in records]
+            with without_check_access():
+                inside = {r.id for r in cls.search([('id', 'in', ids),
+                                ends_domain(paths, list(districts),
+                                    list(facilities))], order=[])}
+            for record in records:
+                if record.id not in inside:
+                    raise ScopeError(gettext('bhmis_base.msg_scope_button',
+                            button=cls._button_string(button),
+                            record=record.rec_name,
+                            model=cls.__names__()['model']))
+        for name in cls._button_segregation.get(button, ()):
+            for record in records:
+                if cls._is_user_own(getattr(record, name, None)):
+                    raise SegregationError(gettext(
+                            'bhmis_base.msg_segregation',
+                            button=cls._button_string(button),
+                            record=record.rec_name,
+                            model=cls.__names__()['model']))
+
+    @classmethod
+    def _button_string(cls, button):
+        return cls._buttons.get(button, {}).get('string') or button
+
+    @staticmethod
+    def _is_user_own(value):
+        "Whether value is the current user or one of their employees"
+        user_id = Transaction().user
+        if value is None or not user_id:
+            return False
+        name = value.__name__
+        if name == 'res.user':
+            return value.id == user_id
+        if name == 'company.employee':
+            User = Pool().get('res.user')
+            with without_check_access():
+                return value in User(user_id).employees
+        return False
+
+
+def _scoped_button(name, method):
+    "Wrap the button method so that it checks scope and segregation first"
+    @functools.wraps(method)
+    def wrapper(cls, records, *args, **kwargs):
+        if external_call():
+            cls.check_button_scope(name, records)
+        return method(records, *args, **kwargs)
+    return wrapper

@@ -38,6 +38,8 @@ class Employee(ScopedMixin, metaclass=PoolMeta):
     # employee relieved but not yet joined has no facility)
     _scope_facility = (
         'facility', 'transfers.from_facility', 'transfers.to_facility')
+    # Changed only where posted
+    _scope_write = ('facility',)
 
     personnel_number = fields.Char("Personnel Number", strip=True,
         help="The number the Health Department gives the employee.")

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from bhmis_base.columns import columns, selection_labels
@@ -164,8 +164,10 @@ class HRReport(Wizard):
             ])
 
     def transition_create_(self):
-        filename, data = render(self.start.report, self.start.district,
-            self.start.facility, self.start.year)
+        # Wizards run without access checks: the report reads as the user
+        with check_access():
+            filename, data = render(self.start.report, self.start.district,
+                self.start.facility, self.start.year)
         self.result.filename = filename
         self.result.file = data
         return 'result'

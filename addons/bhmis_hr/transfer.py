@@ -32,6 +32,15 @@ class Transfer(ScopedMixin, Workflow, ModelSQL, ModelView):
     _rec_name = 'order_number'
     # Seen from the facility the employee leaves and the one they join
     _scope_facility = ('from_facility', 'to_facility')
+    # Written only by who holds the employee and both facilities: a
+    # transfer across districts is the province's
+    _scope_write = ('employee.facility', 'from_facility', 'to_facility')
+    _button_scope = {
+        'relieve': ('from_facility',),
+        'join': ('to_facility',),
+        }
+    # Who keys in the order, or the employee, does not approve it
+    _button_segregation = {'approve': ('create_uid', 'employee')}
 
     employee = fields.Many2One('company.employee', "Employee",
         required=True, ondelete='RESTRICT', states=DRAFT)

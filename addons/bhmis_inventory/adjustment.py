@@ -204,8 +204,9 @@ class Adjustment(ScopedMixin, Workflow, ModelSQL, ModelView):
                             adjustment=adjustment.rec_name))
 
 
-class AdjustmentLine(ModelSQL, ModelView):
+class AdjustmentLine(ScopedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.stock.adjustment.line'
+    _scope_facility = 'adjustment.store.facility'
     __string__ = "Stock Adjustment Line"
     _history = True
     _states = {'readonly': Eval('adjustment_state') != 'draft'}

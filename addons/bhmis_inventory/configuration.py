@@ -6,11 +6,13 @@ from decimal import Decimal
 
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 
+from bhmis_base.guard import GuardedMixin
+
 DEFAULT_CONFIRM_DAYS = 7
 DEFAULT_APPROVAL_VALUE = Decimal(10000)
 
 
-class Configuration(ModelSingleton, ModelSQL, ModelView):
+class Configuration(GuardedMixin, ModelSingleton, ModelSQL, ModelView):
     __name__ = 'bhmis.inventory.configuration'
     __string__ = "Inventory Configuration"
     dispatch_confirm_days = fields.Integer("Days to Confirm a Dispatch",

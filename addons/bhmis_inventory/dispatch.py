@@ -42,7 +42,18 @@ def user_is_admin():
 class ShipmentInternal(ScopedMixin, metaclass=PoolMeta):
     __name__ = 'stock.shipment.internal'
     _scope_facility = ('from_location.facility', 'to_location.facility')
+    # The sending store dispatches; the receiving store confirms, and never
+    # the person who sent it
+    _button_scope = dict.fromkeys(
+        ['bhmis_dispatch', 'wait', 'assign_try', 'assign_force', 'pack',
+            'ship', 'cancel', 'draft'], ('from_location.facility',)) | {
+        'bhmis_confirm': ('to_location.facility',),
+        'do': ('to_location.facility',),
+        }
+    _button_segregation = {'bhmis_confirm': ('bhmis_dispatched_by',)}
 
+    bhmis_dispatched_by = fields.Many2One('res.user', "Dispatched By",
+        readonly=True)
     bhmis_short_reason = fields.Char("Reason for Shortage",
         states={
             'readonly': Eval('state') != 'shipped',
@@ -173,6 +184,8 @@ class ShipmentInternal(ScopedMixin, metaclass=PoolMeta):
                         product=missing[0].product.rec_name))
         cls.pack(shipments)
         cls.ship(shipments)
+        cls.write(list(shipments), {
+                'bhmis_dispatched_by': Transaction().user or None})
         for shipment in cls.browse(shipments):
             Move.write(list(shipment.incoming_moves), {
                     'bhmis_received_quantity': None})
@@ -274,6 +287,7 @@ class ShipmentInternal(ScopedMixin, metaclass=PoolMeta):
         default = default.copy() if default is not None else {}
         default.setdefault('bhmis_confirmations')
         default.setdefault('bhmis_short_reason')
+        default.setdefault('bhmis_dispatched_by')
         return super().copy(shipments, default=default)
 
 
@@ -385,8 +399,10 @@ class Confirmation(ScopedMixin, ModelSQL, ModelView):
         return confirmation, losses
 
 
-class ConfirmationLine(ModelSQL, ModelView):
+class ConfirmationLine(ScopedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.dispatch.confirmation.line'
+    _scope_facility = ('confirmation.shipment.to_location.facility',
+        'confirmation.shipment.from_location.facility')
     __string__ = "Proof of Delivery Line"
     _history = True
     confirmation = fields.Many2One('bhmis.dispatch.confirmation',

@@ -24,6 +24,8 @@ class EquipmentTransfer(ScopedMixin, Workflow, ModelSQL, ModelView):
     _history = True
     # Both facilities see the transfer
     _scope_facility = ('from_facility', 'to_facility', 'equipment.facility')
+    # Sent only by who holds the item and the facility it goes to
+    _scope_write = ('equipment.facility', 'from_facility', 'to_facility')
     _states = {'readonly': Eval('state') != 'draft'}
 
     equipment = fields.Many2One('bhmis.equipment', "Equipment",

@@ -7,6 +7,14 @@ from trytond.pool import Pool, PoolMeta
 
 class Facility(metaclass=PoolMeta):
     __name__ = 'bhmis.facility'
+    # A store keeper also reads the facilities at the other end of their
+    # dispatches (the store that supplies theirs, the stores theirs
+    # supplies), as they read those stores; they change only their own
+    _scope_facility = ('id', 'locations.supplied_stores.facility',
+        'locations.parent_store.facility')
+    _scope_write = ('id',)
+    locations = fields.One2Many('stock.location', 'facility', "Locations",
+        readonly=True)
     store = fields.Function(fields.Many2One('stock.location', "Store",
             help="The facility's store (a warehouse) where its medicines "
             "are kept."),

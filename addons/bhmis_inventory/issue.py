@@ -217,8 +217,9 @@ class Issue(ScopedMixin, Workflow, ModelSQL, ModelView):
                             issue=issue.rec_name))
 
 
-class IssueLine(ModelSQL, ModelView):
+class IssueLine(ScopedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.stock.issue.line'
+    _scope_facility = 'issue.store.facility'
     __string__ = "Stock Issue Line"
     _states = {'readonly': Eval('issue_state') != 'draft'}
 

@@ -7,6 +7,7 @@ from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
 from .exceptions import MedicineTrackingError
+from .stock_check import check_locations_readable
 
 DOSAGE_FORMS = [
     ('tablet', "Tablet"),
@@ -150,3 +151,9 @@ class Template(metaclass=PoolMeta):
 class Product(metaclass=PoolMeta):
     "The variants read the medicine's fields from their template"
     __name__ = 'product.product'
+
+    @classmethod
+    def _quantity_locations(cls):
+        location_ids = super()._quantity_locations()
+        check_locations_readable(location_ids)
+        return location_ids

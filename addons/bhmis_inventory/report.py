@@ -11,7 +11,7 @@ import importlib
 
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from bhmis_base.columns import columns, selection_labels
@@ -216,8 +216,10 @@ class StockReport(Wizard):
             ])
 
     def transition_create_(self):
-        filename, data = render(self.start.report, self.start.district,
-            self.start.facility, month=self.start.month)
+        # Wizards run without access checks: the report reads as the user
+        with check_access():
+            filename, data = render(self.start.report, self.start.district,
+                self.start.facility, month=self.start.month)
         self.result.filename = filename
         self.result.file = data
         return 'result'

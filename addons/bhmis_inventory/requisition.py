@@ -43,6 +43,10 @@ class Requisition(ScopedMixin, Workflow, ModelSQL, ModelView):
     _rec_name = 'number'
     # The requesting store's people and those of the store that supplies it
     _scope_facility = ('facility', 'supplier_facility')
+    # Written by the requesting store; approved (check_approver) by the
+    # supplying side, never by who submitted it
+    _scope_write = ('facility',)
+    _button_segregation = {'approve': ('submitted_by', 'create_uid')}
 
     number = fields.Char("Number", readonly=True)
     store = fields.Many2One('stock.location', "Store", required=True,
@@ -326,6 +330,7 @@ class RequisitionLine(ScopedMixin, ModelSQL, ModelView):
     _history = True
     _scope_facility = ('requisition.facility',
         'requisition.supplier_facility')
+    _scope_write = ('requisition.facility',)
 
     requisition = fields.Many2One('bhmis.inventory.requisition',
         "Requisition", required=True, ondelete='CASCADE')

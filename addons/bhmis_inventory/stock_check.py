@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from trytond.i18n import gettext
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from .exceptions import InsufficientStockError, StoreScopeError
 
@@ -85,3 +85,19 @@ def check_store_scope(store):
         return
     raise StoreScopeError(gettext('bhmis_inventory.msg_store_scope',
             store=store.rec_name))
+
+
+def check_locations_readable(location_ids):
+    """Quantities are asked only of locations the user reads: a store
+    keeper cannot learn another district's stock through the context"""
+    pool = Pool()
+    Location = pool.get('stock.location')
+    if not Transaction().user or not location_ids:
+        return
+    ids = sorted({int(i) for i in location_ids})
+    with check_access():
+        found = {l.id for l in Location.search([('id', 'in', ids)],
+                order=[])}
+    if set(ids) - found:
+        raise StoreScopeError(gettext(
+                'bhmis_inventory.msg_locations_scope'))

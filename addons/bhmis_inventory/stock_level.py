@@ -7,11 +7,12 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from bhmis_base.facility import FACILITY_TYPES
+from bhmis_base.guard import GuardedMixin
 
 from .formulas import DEFAULT_MAX_MONTHS, DEFAULT_MIN_MONTHS
 
 
-class StockLevel(ModelSQL, ModelView):
+class StockLevel(GuardedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.inventory.stock_level'
     __string__ = "Months of Stock"
     facility_type = fields.Selection(FACILITY_TYPES, "Facility Type",

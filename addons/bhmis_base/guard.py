@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the server enforces on a user's own create and write, whatever the
+client: Tryton checks read-only fields in its clients only.
+
+A create or write is the user's own when it comes from outside (RPC, with
+access checks on); buttons and workflow transitions run without access
+checks and may set what they own.  For those calls:
+
+- a field read-only in its definition (the workflow state, a derived
+  figure, who approved) is never given;
+- a field read-only by its states (the employee of a check-in no longer
+  pending review, the lines of an approved order) is not changed;
+- every record a relational field points to must be one the user may read:
+  nobody files an order for an employee, a machine or a store they cannot
+  see.
+"""
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.model.modelstorage import _record_eval_pyson
+from trytond.pool import Pool
+from trytond.pyson import PYSONEncoder
+from trytond.transaction import Transaction, check_access
+
+from .exceptions import ReadonlyFieldError, UnreadableTargetError
+
+_encoder = PYSONEncoder()
+
+
+def external_call():
+    "Whether the current create or write is the user's own"
+    transaction = Transaction()
+    return bool(transaction.user and transaction.check_access)
+
+
+def _target_ids(field, value):
+    "Return the ids a value of a relational field points to"
+    if isinstance(field, fields.Many2One):
+        return [int(value)] if value is not None and int(value) >= 0 else []
+    if isinstance(field, fields.Reference):
+        if isinstance(value, str) and ',' in value:
+            model, id_ = value.split(',', 1)
+            try:
+                return [(model, int(id_))]
+            except ValueError:
+                return []
+        return []
+    if isinstance(field, fields.Many2Many) and isinstance(value, list):
+        ids = []
+        for action in value:
+            if action and action[0] in {'add', 'set'}:
+                ids.extend(int(i) for i in action[1])
+        return ids
+    return []
+
+
+class GuardedMixin:
+    """Enforce read-only fields and readable targets on the user's own
+    create and write.
+
+    The checks wrap the model's final create and write (in __post_setup__),
+    so that they see what the caller gave, before any override of the
+    model adds its own values."""
+    __slots__ = ()
+
+    @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        if getattr(cls, '_bhmis_guarded', None) is cls:
+            return
+        cls._bhmis_guarded = cls
+        create, write = cls.create, cls.write
+
+        def guarded_create(cls, vlist):
+            if external_call():
+                cls._guard_values([v for v in vlist], records=None)
+            return create(vlist)
+
+        def guarded_write(cls, *args):
+            if external_call():
+                actions = iter(args)
+                for records, values in zip(actions, actions):
+                    cls._guard_values([values], records=records)
+            return write(*args)
+        cls.create = classmethod(guarded_create)
+        cls.write = classmethod(guarded_write)
+
+    @classmethod
+    def _guard_readonly_fields(cls):
+        "Names of the fields a user never gives"
+        return {name for name, field in cls._fields.items()
+            if field.readonly and not isinstance(field, fields.One2Many)}
+
+    @classmethod
+    def _guard_values(cls, values_list, records=None):
+        readonly = cls._guard_readonly_fields()
+        for values in values_list:
+            for name in sorted(values.keys() & readonly):
+                cls._guard_refuse(name)
+            if records:
+                cls._guard_check_states(records, values)
+        cls._guard_check_targets(values_list)
+
+    @classmethod
+    def _guard_check_targets(cls, values_list):
+        pool = Pool()
+        targets = {}
+        for values in values_list:
+            for name, value in values.items():
+                field = cls._fields.get(name)
+                if field is None or value is None:
+                    continue
+                if isinstance(field, fields.Reference):
+                    for model, id_ in _target_ids(field, value):
+                        targets.setdefault((model, name), set()).add(id_)
+                    continue
+                if isinstance(field, fields.Many2Many):
+                    target = field.get_target().__name__
+                elif isinstance(field, fields.Many2One):
+                    target = field.model_name
+                else:
+                    continue
+                ids = _target_ids(field, value)
+                if ids:
+                    targets.setdefault((target, name), set()).update(ids)
+        for (model_name, name), ids in targets.items():
+            Target = pool.get(model_name)
+            if not hasattr(Target, 'search'):
+                continue
+            ids = sorted(ids)
+            with check_access():
+                found = {r.id for r in Target.search(
+                        [('id', 'in', ids)], order=[])}
+            missing = [i for i in ids if i not in found]
+            if missing:
+                raise UnreadableTargetError(gettext(
+                        'bhmis_base.msg_target_unreadable',
+                        field=cls._fields[name].string,
+                        model=cls.__names__()['model']))
+
+    @classmethod
+    def _guard_refuse(cls, name):
+        raise ReadonlyFieldError(gettext(
+                'bhmis_base.msg_field_readonly',
+                field=cls._fields[name].string,
+                model=cls.__names__()['model']))
+
+    @classmethod
+    def _guard_check_states(cls, records, values):
+        "Refuse changing a field that its states make read-only"
+        for name, value in values.items():
+            field = cls._fields.get(name)
+            readonly = field.states.get('readonly') if field else None
+            if readonly is None or isinstance(field, fields.One2Many):
+                continue
+            encoded = _encoder.encode(readonly)
+            for record in records:
+                if not _record_eval_pyson(record, encoded, encoded=True):
+                    continue
+                current = getattr(record, name)
+                if isinstance(current, (list, tuple)) or (
+                        _comparable(current) != _comparable(value)):
+                    cls._guard_refuse(name)
+
+
+def _comparable(value):
+    "The id of a record, else the value"
+    return getattr(value, 'id', value)
