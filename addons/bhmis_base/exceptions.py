@@ -37,3 +37,7 @@ class ScopeError(AccessError):
 
 class SegregationError(AccessError):
     "The same person would both ask (or send) and approve (or receive)"
+
+
+class SecretFieldError(AccessError):
+    "A user searched or sorted on a secret field"

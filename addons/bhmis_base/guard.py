@@ -21,7 +21,11 @@ from trytond.pool import Pool
 from trytond.pyson import PYSONEncoder
 from trytond.transaction import Transaction, check_access
 
-from .exceptions import ReadonlyFieldError, UnreadableTargetError
+from .exceptions import (
+    ReadonlyFieldError,
+    SecretFieldError,
+    UnreadableTargetError,
+)
 
 _encoder = PYSONEncoder()
 
@@ -53,6 +57,45 @@ def _target_ids(field, value):
     return []
 
 
+def _domain_fields(domain):
+    "Yield the first field name of every leaf of domain"
+    if not isinstance(domain, (list, tuple)) or not domain:
+        return
+    if isinstance(domain[0], str) and domain[0] not in {'AND', 'OR'}:
+        yield domain[0].split('.', 1)[0]
+        return
+    for clause in domain:
+        if isinstance(clause, (list, tuple)):
+            yield from _domain_fields(clause)
+
+
+def check_secret_search(Model, domain, order, secrets):
+    "Refuse a search or an order on the secret fields of Model"
+    names = set(_domain_fields(domain))
+    names.update(o[0].split('.', 1)[0] for o in order or ()
+        if o and isinstance(o[0], str))
+    for name in sorted(names & set(secrets)):
+        raise SecretFieldError(gettext('bhmis_base.msg_field_secret',
+                field=Model._fields[name].string,
+                model=Model.__names__()['model']))
+
+
+def wrap_outermost(owner, name, check):
+    """Make the classmethod name of the pool class owner run check(cls,
+    *args) first, on the user's own calls.
+
+    Tryton builds a pool class per module that extends the model and sets
+    up each of them: every one gets its wrapper, but only the wrapper of
+    the class called (the last, complete one) checks; each passes on along
+    the MRO, so the model's overrides run on the complete class."""
+    def wrapper(cls, *args, **kwargs):
+        if cls is owner and external_call():
+            check(cls, *args, **kwargs)
+        return getattr(super(owner, cls), name)(*args, **kwargs)
+    wrapper.__name__ = name
+    setattr(owner, name, classmethod(wrapper))
+
+
 class GuardedMixin:
     """Enforce read-only fields and readable targets on the user's own
     create and write.
@@ -65,24 +108,16 @@ class GuardedMixin:
     @classmethod
     def __post_setup__(cls):
         super().__post_setup__()
-        if getattr(cls, '_bhmis_guarded', None) is cls:
-            return
-        cls._bhmis_guarded = cls
-        create, write = cls.create, cls.write
 
-        def guarded_create(cls, vlist):
-            if external_call():
-                cls._guard_values([v for v in vlist], records=None)
-            return create(vlist)
+        def create(cls, vlist):
+            cls._guard_values(list(vlist), records=None)
 
-        def guarded_write(cls, *args):
-            if external_call():
-                actions = iter(args)
-                for records, values in zip(actions, actions):
-                    cls._guard_values([values], records=records)
-            return write(*args)
-        cls.create = classmethod(guarded_create)
-        cls.write = classmethod(guarded_write)
+        def write(cls, *args):
+            actions = iter(args)
+            for records, values in zip(actions, actions):
+                cls._guard_values([values], records=records)
+        wrap_outermost(cls, 'create', create)
+        wrap_outermost(cls, 'write', write)
 
     @classmethod
     def _guard_readonly_fields(cls):

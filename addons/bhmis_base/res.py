@@ -6,6 +6,11 @@ from trytond.model import ModelSQL, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .guard import check_secret_search
+
+# Fields no user searches or sorts on, administrators included
+SECRET_USER_FIELDS = {'password_hash', 'password_reset',
+    'password_reset_expire'}
 # Roles that see every district of the province
 PROVINCE_WIDE_GROUPS = ('group_admin', 'group_provincial_manager',
     'group_dhis2_admin')
@@ -56,6 +61,15 @@ class User(metaclass=PoolMeta):
     def on_modification(cls, mode, users, field_names=None):
         super().on_modification(mode, users, field_names=field_names)
         cls._get_bhmis_scope_cache.clear()
+
+    @classmethod
+    def search(cls, domain, *args, **kwargs):
+        # Tryton blanks these fields on read but searches on them: a
+        # binary search recovers a reset password or a hash
+        if Transaction().check_access:
+            check_secret_search(cls, domain, kwargs.get('order')
+                or (args[2] if len(args) > 2 else None), SECRET_USER_FIELDS)
+        return super().search(domain, *args, **kwargs)
 
     @classmethod
     def get_bhmis_scope(cls):

@@ -23,8 +23,6 @@ records are in the user's scope on the side that acts
 (``_button_scope``: the receiving store confirms a dispatch) and that the
 user is not the one who asked or sent (``_button_segregation``).
 """
-import functools
-
 from sql import Literal, Table
 from sql.functions import CurrentTimestamp
 from trytond.i18n import gettext
@@ -33,7 +31,7 @@ from trytond.pyson import Eval, If, PYSONEncoder
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ScopeError, SegregationError
-from .guard import GuardedMixin, external_call
+from .guard import GuardedMixin, wrap_outermost
 
 SCOPE_RULE_NAME = "BHMIS: the user's districts and facilities"
 SCOPE_WRITE_RULE_NAME = (
@@ -185,14 +183,13 @@ class ScopedMixin(GuardedMixin):
     @classmethod
     def __post_setup__(cls):
         super().__post_setup__()
-        if getattr(cls, '_bhmis_buttons_scoped', None) is cls:
-            return
-        cls._bhmis_buttons_scoped = cls
         for name in cls._buttons:
-            method = getattr(cls, name, None)
-            if method is None:
+            if getattr(cls, name, None) is None:
                 continue
-            setattr(cls, name, classmethod(_scoped_button(name, method)))
+
+            def check(cls, records, *args, name=name, **kwargs):
+                cls.check_button_scope(name, records)
+            wrap_outermost(cls, name, check)
 
     @classmethod
     def check_button_scope(cls, button, records):
@@ -245,12 +242,3 @@ class ScopedMixin(GuardedMixin):
                 return value in User(user_id).employees
         return False
 
-
-def _scoped_button(name, method):
-    "Wrap the button method so that it checks scope and segregation first"
-    @functools.wraps(method)
-    def wrapper(cls, records, *args, **kwargs):
-        if external_call():
-            cls.check_button_scope(name, records)
-        return method(records, *args, **kwargs)
-    return wrapper

@@ -26,6 +26,7 @@ from .exceptions import (
     RequisitionQuantityError,
     RequisitionSupplierError,
 )
+from .stock_check import check_store_scope
 
 STATES = [
     ('draft', "Draft"),
@@ -312,7 +313,12 @@ class Requisition(ScopedMixin, Workflow, ModelSQL, ModelView):
                         })
             to_create.append({'store': store.id, 'month': month,
                     'lines': [('create', lines)]})
-        return cls.create(to_create)
+        for store in stores:
+            check_store_scope(store)
+        # The computed figures are BHMIS's, not the user's: they are written
+        # without the checks of what a user gives by hand
+        with without_check_access():
+            return cls.create(to_create)
 
     @classmethod
     def propose_all(cls):

@@ -342,7 +342,7 @@ class AuthorizationTestCase(unittest.TestCase):
                         self.assertEqual(Line.search([]), [])
                         self.assertEqual(Line.search_count([]), 0)
                         with self.assertRaises(AccessError):
-                            Line.read(ids, ['quantity'])
+                            Line.read(ids, ['product'])
             for Line, keys in [(IssueLine, ['q-bhu']),
                     (AdjustmentLine, ['q-store']),
                     (ConfirmationLine, ['q-bhu']),
@@ -353,7 +353,7 @@ class AuthorizationTestCase(unittest.TestCase):
                         as_user(own):
                     ids = lines[Line]
                     self.assertEqual([l.id for l in Line.search([])], ids)
-                    self.assertEqual(len(Line.read(ids, ['quantity'])),
+                    self.assertEqual(len(Line.read(ids, ['product'])),
                         len(ids))
 
     @with_transaction()

@@ -302,9 +302,15 @@ class EquipmentTestCase(CompanyTestMixin, ModuleTestCase):
                 Equipment.read([theirs.id], ['asset_tag'])
             report_breakdown(own, D(2026, 3, 1))
             self.assertEqual(own.status, 'non_functional')
-            transfer, = Transfer.create([{'equipment': own.id,
-                        'to_facility': facilities['p-dhq'].id}])
-            Transfer.do([transfer])
+            # Another district is the province's to send to
+            with self.assertRaises(AccessError):
+                Transfer.create([{'equipment': own.id,
+                            'to_facility': facilities['p-dhq'].id}])
+        self.assertEqual(Transfer.search([]), [])
+        transfer, = Transfer.create([{'equipment': own.id,
+                    'to_facility': facilities['p-dhq'].id}])
+        Transfer.do([transfer])
+        with as_user(keeper):
             self.assertEqual(Equipment.search([]), [],
                 msg="the item left the keeper's facility")
             self.assertEqual(Transfer.search([]), [transfer],

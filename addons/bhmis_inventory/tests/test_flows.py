@@ -15,6 +15,7 @@ from trytond.tests.test_tryton import (
 )
 from trytond.transaction import Transaction
 
+from bhmis_base.exceptions import UnreadableTargetError
 from bhmis_base.tests.tools import as_user, create_user
 from bhmis_inventory import demo
 from bhmis_inventory.exceptions import (
@@ -199,7 +200,10 @@ class FlowsTestCase(unittest.TestCase):
             self.stock_up()
             keeper = create_user('ds.quetta', 'group_store_keeper',
                 facilities=[self.facilities['q-store']])
-            with as_user(keeper), self.assertRaises(DispatchSupplyError):
+            # Refused: a store it does not supply, and which the keeper
+            # cannot even read (another district)
+            with as_user(keeper), self.assertRaises(
+                    (DispatchSupplyError, UnreadableTargetError)):
                 self.dispatch_draft('p-bhu', [(self.pcm, None, 10)])
             # The administrator may send anywhere
             shipment = self.dispatch_draft('p-bhu', [(self.pcm, None, 10)])
