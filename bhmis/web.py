@@ -7,6 +7,8 @@
 """
 import argparse
 import contextlib
+import io
+import json
 import os
 import re
 import signal
@@ -66,6 +68,94 @@ class SecurityHeaders:
         return self.app(environ, add)
 
 
+class RPCInputs:
+    """Refuse with 400 the JSON-RPC inputs a database cannot take, before
+    they reach it: a number beyond 64 bits (SQLite raises OverflowError) or
+    a search value of more than SEARCH_TEXT characters (a LIKE pattern
+    SQLite refuses as too complex).  The database's own message, with its
+    internals, never reaches the client: a 503 is answered in plain
+    words."""
+    SEARCH_TEXT = 10_000
+    INSPECTED = 16 << 20
+    LIMIT = 2 ** 63
+    _rpc = re.compile(r'^/[^/]+/rpc/?$')
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if (environ.get('REQUEST_METHOD') == 'POST'
+                and self._rpc.match(environ.get('PATH_INFO', ''))):
+            try:
+                length = int(environ.get('CONTENT_LENGTH') or 0)
+            except ValueError:
+                length = 0
+            problem = None
+            # Larger bodies (uploads) go on unread: Tryton caps them
+            if 0 < length <= self.INSPECTED:
+                body = environ['wsgi.input'].read(length)
+                environ['wsgi.input'] = io.BytesIO(body)
+                problem = self.problem(body)
+            if problem:
+                return self.refuse(start_response, '400 Bad Request',
+                    problem)
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured['status'] = status
+            if status.startswith('503'):
+                return lambda data: None
+            return start_response(status, headers, exc_info)
+        result = self.app(environ, capture)
+        if captured.get('status', '').startswith('503'):
+            if hasattr(result, 'close'):
+                result.close()
+            return self.refuse(start_response, '503 Service Unavailable',
+                "the database is busy or unavailable; try again")
+        return result
+
+    def problem(self, body):
+        try:
+            request = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        if not isinstance(request, dict):
+            return None
+        method = str(request.get('method', ''))
+        params = request.get('params') or []
+        if any(isinstance(v, int) and not -self.LIMIT <= v < self.LIMIT
+                for v in _leaves(params)):
+            return "a number is too large"
+        if (method.startswith('model.')
+                and method.rsplit('.', 1)[-1].startswith('search')
+                and params and any(isinstance(v, str)
+                    and len(v) > self.SEARCH_TEXT
+                    for v in _leaves(params[0]))):
+            return "a search text is longer than %s characters" % (
+                self.SEARCH_TEXT)
+        return None
+
+    @staticmethod
+    def refuse(start_response, status, message):
+        body = json.dumps({'error': message}).encode()
+        start_response(status, [('Content-Type', 'application/json'),
+                ('Content-Length', str(len(body)))])
+        return [body]
+
+
+def _leaves(value):
+    "Yield the scalars of a JSON value"
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            yield item
+
+
 class Buffered:
     """Send a streamed response in pieces of at least size bytes.
 
@@ -98,7 +188,7 @@ class Buffered:
 
 
 def make_app(tryton_app):
-    tryton_app = Buffered(tryton_app)
+    tryton_app = RPCInputs(Buffered(tryton_app))
 
     def root(environ, start_response):
         if environ.get('PATH_INFO', '') in {'', '/'}:

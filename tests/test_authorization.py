@@ -630,7 +630,9 @@ def test_workflow_state_not_written_by_hand(world, model):
         failures.append(refusal_failure('admin', 'setting %s of %s %s to %s'
                 % (name, model, rows[0]['id'], other), answer))
         if answer.allowed:
-            world.forget('state %s' % model)
+            # Put it back, as the hole allows, for the checks that follow
+            world.admin.model(model, 'write', [rows[0]['id']],
+                {name: current})
     failures = [f for f in failures if f]
     assert not failures, '\n'.join(failures)
 

@@ -82,3 +82,41 @@ def test_back_office_cannot_be_framed():
         assert response.headers['X-Content-Type-Options'] == 'nosniff'
     # What the application sets itself is kept
     assert client.get('/admin/').headers['Referrer-Policy'] == 'no-referrer'
+
+
+def test_inputs_the_database_cannot_take():
+    "Finding 10: a clean 400, and no database message in a 503"
+    calls = []
+
+    def tryton(environ, start_response):
+        calls.append(environ['wsgi.input'].read())
+        if b'busy' in calls[-1]:
+            return Response("sqlite3.OperationalError: database is locked "
+                "at /var/db/bhmis.sqlite", status=503)(
+                environ, start_response)
+        return Response(b'{"result": []}')(environ, start_response)
+    client = Client(make_app(tryton))
+
+    def rpc(method, *params):
+        return client.post('/bhmis/rpc/', json={
+                'method': method, 'params': list(params)})
+    response = rpc('model.company.employee.search_read',
+        [['party.name', 'ilike', 'x' * 1_000_000]], 0, 10, None, [], {})
+    assert response.status_code == 400
+    assert 'search text' in response.get_json()['error']
+    response = rpc('model.company.employee.read', [10 ** 30], ['id'], {})
+    assert response.status_code == 400
+    assert 'too large' in response.get_json()['error']
+    assert calls == [], "nothing reached Tryton"
+    # Ordinary requests pass unchanged, body included
+    response = rpc('model.company.employee.search_read',
+        [['party.name', 'ilike', '%Ayesha%']], 0, 10, None, [], {})
+    assert response.status_code == 200
+    assert b'Ayesha' in calls[-1]
+    # A long value written (a photo) is not a search
+    assert rpc('model.ir.attachment.create', [{'data': 'A' * 20_000}],
+        {}).status_code == 200
+    response = rpc('model.busy.search', [])
+    assert response.status_code == 503
+    assert b'sqlite' not in response.get_data()
+    assert b'/var/db' not in response.get_data()

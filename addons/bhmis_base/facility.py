@@ -210,6 +210,12 @@ class Facility(
     def reopen(cls, facilities):
         pass
 
+    @classmethod
+    def on_modification(cls, mode, facilities, field_names=None):
+        super().on_modification(mode, facilities, field_names=field_names)
+        if mode != 'write' or 'district' in (field_names or ()):
+            Pool().get('res.user').clear_district_facilities()
+
 
 class FacilityStatusChange(ScopedMixin, ModelSQL, ModelView):
     __name__ = 'bhmis.facility.status_change'

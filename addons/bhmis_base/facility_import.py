@@ -173,6 +173,17 @@ def import_facilities(data, filename=None):
 
     existing = {f.code: f for f in Facility.search(
             [('code', 'in', [v['code'] for v in checked.values])])}
+    if not unrestricted:
+        # An officer updates only the facilities of their districts
+        foreign = sorted(code for code, f in existing.items()
+            if f.district.id not in user_districts)
+        if foreign:
+            problems = [Problem(None, 'code', 'facility_not_yours',
+                    {'value': code}) for code in foreign]
+            raise FacilityImportError(gettext(
+                    'bhmis_base.msg_facility_import_invalid',
+                    problems="\n".join(map(problem_text, problems))),
+                problems=problems)
     to_create, to_write = [], []
     for values in checked.values:
         facility = existing.get(values['code'])

@@ -115,9 +115,24 @@ class GuardedMixin:
         def write(cls, *args):
             actions = iter(args)
             for records, values in zip(actions, actions):
+                cls._guard_readable(records)
                 cls._guard_values([values], records=records)
+
+        def delete(cls, records):
+            cls._guard_readable(records)
         wrap_outermost(cls, 'create', create)
         wrap_outermost(cls, 'write', write)
+        wrap_outermost(cls, 'delete', delete)
+
+    @classmethod
+    def _guard_readable(cls, records):
+        """Refuse records the user cannot read before any check of the
+        model names them (a state check would tell another district's
+        names to whoever guesses ids)"""
+        ids = [r.id for r in records if r.id is not None and r.id >= 0]
+        if ids and not cls._is_table_query():
+            with check_access():
+                cls.read(ids, ['id'])
 
     @classmethod
     def _guard_readonly_fields(cls):

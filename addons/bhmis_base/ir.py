@@ -10,15 +10,17 @@ class Rule(metaclass=PoolMeta):
         pool = Pool()
         User = pool.get('res.user')
         key = super()._get_cache_key(model_names)
-        return (*key, User.get_bhmis_scope())
+        return (*key, User.get_bhmis_scope(), User.get_bhmis_facilities())
 
     @classmethod
     def _get_context(cls, model_name):
         pool = Pool()
         User = pool.get('res.user')
         context = super()._get_context(model_name)
-        unrestricted, districts, facilities = User.get_bhmis_scope()
+        unrestricted, districts, _ = User.get_bhmis_scope()
+        _, facilities = User.get_bhmis_facilities()
         context['bhmis_unrestricted'] = unrestricted
         context['districts'] = list(districts)
+        # The user's facilities and every facility of their districts
         context['facilities'] = list(facilities)
         return context

@@ -56,6 +56,8 @@ class User(metaclass=PoolMeta):
         help="Facilities the user sees in addition to their districts.")
     _get_bhmis_scope_cache = Cache(
         __name__ + '.get_bhmis_scope', context=False)
+    _district_facilities_cache = Cache(
+        __name__ + '.district_facilities', context=False)
 
     @classmethod
     def on_modification(cls, mode, users, field_names=None):
@@ -70,6 +72,31 @@ class User(metaclass=PoolMeta):
             check_secret_search(cls, domain, kwargs.get('order')
                 or (args[2] if len(args) > 2 else None), SECRET_USER_FIELDS)
         return super().search(domain, *args, **kwargs)
+
+    @classmethod
+    def get_bhmis_facilities(cls):
+        """Return (unrestricted, facility ids) of the user: their
+        facilities and every facility of their districts"""
+        unrestricted, districts, facilities = cls.get_bhmis_scope()
+        if unrestricted:
+            return True, ()
+        in_districts = cls._district_facilities_cache.get(districts)
+        if in_districts is None:
+            Facility = Pool().get('bhmis.facility')
+            facility = Facility.__table__()
+            cursor = Transaction().connection.cursor()
+            in_districts = ()
+            if districts:
+                cursor.execute(*facility.select(facility.id,
+                        where=facility.district.in_(list(districts))))
+                in_districts = tuple(sorted(i for i, in cursor))
+            cls._district_facilities_cache.set(districts, in_districts)
+        return False, tuple(sorted(set(facilities) | set(in_districts)))
+
+    @classmethod
+    def clear_district_facilities(cls):
+        "Forget the facilities of districts (a facility added or moved)"
+        cls._district_facilities_cache.clear()
 
     @classmethod
     def get_bhmis_scope(cls):

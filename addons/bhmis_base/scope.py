@@ -38,27 +38,27 @@ SCOPE_WRITE_RULE_NAME = (
     "BHMIS: changed only by who holds every end (create, write, delete)")
 
 
-def district_path(path):
-    "Return the path to the district of the facility at path"
-    return 'district' if path == 'id' else path + '.district'
-
-
-def ends_domain(paths, districts, facilities):
+def ends_domain(paths, facilities):
     """Return the domain of records whose every facility path is empty or
-    in the facilities or districts (values or PYSON)"""
+    in the facilities (values or PYSON)"""
     clause = ['AND']
     for path in paths:
         clause.append(['OR',
                 (path, '=', None),
                 (path, 'in', facilities),
-                (district_path(path), 'in', districts),
                 ])
     return clause
 
 
 def scope_domain(facility_paths=(), district_paths=()):
     """Return the PYSON rule domain of records whose facility (or district)
-    is at any of the paths"""
+    is at any of the paths.
+
+    The rules' `facilities` are the user's facilities and every facility of
+    their districts (ir.Rule._get_context): a record is matched on its
+    facility alone, without joining the facility to its district (the
+    joins made the history queries of scoped users too deep for SQLite's
+    parser)."""
     clause = ['OR']
     for path in district_paths:
         clause.append((path, 'in', Eval('districts', [])))
@@ -70,8 +70,7 @@ def scope_domain(facility_paths=(), district_paths=()):
 def write_scope_domain(paths):
     "Return the PYSON rule domain of records the user may change"
     return [If(Eval('bhmis_unrestricted', False), [],
-            ends_domain(paths, Eval('districts', []),
-                Eval('facilities', [])))]
+            ends_domain(paths, Eval('facilities', [])))]
 
 
 def remove_scope_rule(model_name, name):
@@ -162,12 +161,7 @@ class ScopedMixin(GuardedMixin):
             if not value:
                 return ()
             return (value,) if isinstance(value, str) else tuple(value)
-        facilities = paths(cls._scope_facility)
-        districts = paths(cls._scope_district)
-        if not districts:
-            districts = tuple('district' if path == 'id'
-                else path + '.district' for path in facilities)
-        return facilities, districts
+        return paths(cls._scope_facility), paths(cls._scope_district)
 
     @classmethod
     def __register__(cls, module):
@@ -201,13 +195,13 @@ class ScopedMixin(GuardedMixin):
         if not records:
             return
         paths = cls._button_scope.get(button, cls._scope_write)
-        unrestricted, districts, facilities = User.get_bhmis_scope()
+        unrestricted, facilities = User.get_bhmis_facilities()
         if paths and not unrestricted:
             ids = [r.id for r in records]
             with without_check_access():
                 inside = {r.id for r in cls.search([('id', 'in', ids),
-                                ends_domain(paths, list(districts),
-                                    list(facilities))], order=[])}
+                                ends_domain(paths, list(facilities))],
+                        order=[])}
             for record in records:
                 if record.id not in inside:
                     raise ScopeError(gettext('bhmis_base.msg_scope_button',

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from trytond.pool import Pool, PoolMeta
 
+from bhmis_base.guard import GuardedMixin
 from bhmis_base.scope import ScopedMixin
 
 
@@ -58,7 +59,7 @@ class Inventory(ScopedMixin, metaclass=PoolMeta):
         Adjustment.save(adjustments)
 
 
-class InventoryLine(metaclass=PoolMeta):
+class InventoryLine(GuardedMixin, metaclass=PoolMeta):
     __name__ = 'stock.inventory.line'
 
     def get_move(self):

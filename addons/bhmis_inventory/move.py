@@ -12,6 +12,7 @@ from trytond.model import fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval, If
 
+from bhmis_base.guard import GuardedMixin
 from bhmis_base.scope import install_scope_rule
 
 # Moves to or from a lost-and-found location always carry one of these
@@ -41,7 +42,7 @@ def _scope_domain():
 SCOPE_DOMAIN = _scope_domain()
 
 
-class Move(metaclass=PoolMeta):
+class Move(GuardedMixin, metaclass=PoolMeta):
     __name__ = 'stock.move'
     bhmis_reason = fields.Selection(REASONS, "Reason", readonly=True,
         help="Why the stock was adjusted, lost or found.")

@@ -6,9 +6,14 @@ import datetime as dt
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
-from bhmis_base.exceptions import ReadonlyFieldError, UnreadableTargetError
+from bhmis_base.exceptions import (
+    FacilityImportError,
+    ReadonlyFieldError,
+    UnreadableTargetError,
+)
+from bhmis_base.facility_import import import_facilities
 from bhmis_base.tests.tools import (
     as_user,
     create_district,
@@ -85,6 +90,38 @@ class BaseAuthorizationTestCase(ModuleTestCase):
                 Facility.write([Facility(q1.id)], {'district': pishin.id})
         self.assertEqual(Facility(q1.id).status, 'functional')
         self.assertTrue(issubclass(UnreadableTargetError, AccessError))
+
+    @with_transaction()
+    def test_dho_imports_into_own_district_only(self):
+        "Finding 10: DHOs may import facilities, into their districts only"
+        pool = Pool()
+        Facility = pool.get('bhmis.facility')
+        Action = pool.get('ir.action.wizard')
+        ModelData = pool.get('ir.model.data')
+        quetta, pishin = create_district('QUETTA'), create_district('PISHIN')
+        create_facility('P-1', pishin)
+        dho = create_user('dho', 'group_dho', districts=[quetta])
+        wizard = Action(ModelData.get_id(
+                'bhmis_base', 'wizard_facility_import'))
+        self.assertIn(ModelData.get_id('bhmis_base', 'group_dho'),
+            [g.id for g in wizard.groups])
+        moved = (b"code,name,type,district\n"
+            b"Q-NEW,New BHU,bhu,QUETTA\n"
+            b"P-1,Taken over,bhu,QUETTA\n")
+        with as_user(dho), without_check_access(), \
+                self.assertRaises(FacilityImportError) as context:
+            import_facilities(moved, 'f.csv')
+        self.assertEqual([str(p) for p in context.exception.problems], [
+                "column code: facility 'P-1' is not one of yours"])
+        self.assertEqual(Facility.search([('code', '=', 'P-1')])[0].district,
+            pishin)
+        self.assertEqual(Facility.search_count([('code', '=', 'Q-NEW')]), 0)
+        # As the wizard runs it: without access checks, scoped by the import
+        with as_user(dho), without_check_access():
+            created, updated, _ = import_facilities(
+                b"code,name,type,district\nQ-NEW,New BHU,bhu,QUETTA\n",
+                'f.csv')
+        self.assertEqual((created, updated), (1, 0))
 
 
 del ModuleTestCase

@@ -14,7 +14,7 @@ from trytond.modules.company.tests import (
 )
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 from bhmis_base.exceptions import ReadonlyFieldError, SegregationError
 from bhmis_base.tests.tools import (
@@ -176,6 +176,22 @@ class HrAuthorizationTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertNotIn("Pishin Doc", text)
         headers, rows = report.staff_list()
         self.assertEqual(len(rows), 2, "root still reads the province")
+
+    @with_transaction()
+    def test_scoped_history_reads(self):
+        "Finding 10: a scoped user reads employees as of a past date"
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        company, quetta, civil, *_, quetta_doc, pishin_doc = (
+            self.setup_staff())
+        dho = self.user(company, 'dho', 'group_dho', [quetta])
+        with set_company(company), as_user(dho), \
+                Transaction().set_context(_datetime=dt.datetime.now()):
+            self.assertEqual(Employee.search([]), [quetta_doc])
+            self.assertEqual(Employee.read([quetta_doc.id], ['facility']),
+                [{'id': quetta_doc.id, 'facility': civil.id}])
+            with self.assertRaises(AccessError):
+                Employee.read([pishin_doc.id], ['facility'])
 
 
 del ModuleTestCase
