@@ -35,7 +35,7 @@ bench: install
 	$(BIN)/python -m benchmarks
 
 lint: install
-	$(BIN)/ruff check addons bhmis tests benchmarks
+	$(BIN)/ruff check addons bhmis tests benchmarks tools
 
 clean:
 	rm -rf $(VENV) var

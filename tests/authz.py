@@ -155,7 +155,9 @@ class Scoped(Expectation):
         def leaf(kind, path):
             return kind, path, references.get(path.split('.', 1)[0])
         read = {leaf('facilities', p) for p in self.facilities}
-        read |= {leaf('districts', p) for p in self.district_paths()}
+        # Facility paths match the user's facilities and their districts'
+        # facilities: only explicit district paths are in the rules
+        read |= {leaf('districts', p) for p in (self.districts or ())}
         read |= {('empty', p, None) for p in self.empty}
         return read, set(self.write)
 

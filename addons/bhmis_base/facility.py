@@ -8,7 +8,12 @@ from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
-from .exceptions import DHIS2UIDError, GPSError, GPSOutsideProvinceWarning
+from .exceptions import (
+    DHIS2UIDError,
+    GPSError,
+    GPSOutsideProvinceWarning,
+    ScopeError,
+)
 from .geo import gps_problem, inside_province
 from .history import field_changes
 from .model import CodeNameMixin
@@ -209,6 +214,21 @@ class Facility(
     @Workflow.transition('functional')
     def reopen(cls, facilities):
         pass
+
+    @classmethod
+    def check_modification(cls, mode, facilities, values=None,
+            external=False):
+        super().check_modification(mode, facilities, values=values,
+            external=external)
+        if external and mode == 'write' and values.get('district'):
+            # The rules match facilities by id: moving one to another
+            # district is checked here
+            User = Pool().get('res.user')
+            unrestricted, districts, _ = User.get_bhmis_scope()
+            if not unrestricted and values['district'] not in districts:
+                raise ScopeError(gettext('bhmis_base.msg_facility_district',
+                        district=Pool().get('bhmis.district')(
+                            values['district']).rec_name))
 
     @classmethod
     def on_modification(cls, mode, facilities, field_names=None):

@@ -80,6 +80,24 @@ def check_secret_search(Model, domain, order, secrets):
                 model=Model.__names__()['model']))
 
 
+_REVERSE = {}
+
+
+def _reverse_fields(model_name):
+    "Names of the fields of model_name that One2Many fields link through"
+    pool = Pool()
+    key = (pool.database_name, model_name, id(pool.get(model_name)))
+    if key not in _REVERSE:
+        names = set()
+        for _, Model in pool.iterobject():
+            for field in getattr(Model, '_fields', {}).values():
+                if (isinstance(field, fields.One2Many)
+                        and field.model_name == model_name):
+                    names.add(field.field)
+        _REVERSE[key] = names
+    return _REVERSE[key]
+
+
 def wrap_outermost(owner, name, check):
     """Make the classmethod name of the pool class owner run check(cls,
     *args) first, on the user's own calls.
@@ -110,7 +128,7 @@ class GuardedMixin:
         super().__post_setup__()
 
         def create(cls, vlist):
-            cls._guard_values(list(vlist), records=None)
+            cls._guard_values(list(vlist), records=None, create=True)
 
         def write(cls, *args):
             actions = iter(args)
@@ -135,14 +153,18 @@ class GuardedMixin:
                 cls.read(ids, ['id'])
 
     @classmethod
-    def _guard_readonly_fields(cls):
-        "Names of the fields a user never gives"
-        return {name for name, field in cls._fields.items()
+    def _guard_readonly_fields(cls, create=False):
+        """Names of the fields a user never gives (on create, but the link
+        to the parent that a One2Many of the parent fills)"""
+        names = {name for name, field in cls._fields.items()
             if field.readonly and not isinstance(field, fields.One2Many)}
+        if create:
+            names -= _reverse_fields(cls.__name__)
+        return names
 
     @classmethod
-    def _guard_values(cls, values_list, records=None):
-        readonly = cls._guard_readonly_fields()
+    def _guard_values(cls, values_list, records=None, create=False):
+        readonly = cls._guard_readonly_fields(create=create)
         for values in values_list:
             for name in sorted(values.keys() & readonly):
                 cls._guard_refuse(name)

@@ -23,4 +23,6 @@ class Rule(metaclass=PoolMeta):
         context['districts'] = list(districts)
         # The user's facilities and every facility of their districts
         context['facilities'] = list(facilities)
+        # The facilities the user answers for by name
+        context['own_facilities'] = list(User.get_bhmis_scope()[2])
         return context

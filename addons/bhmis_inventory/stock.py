@@ -28,11 +28,11 @@ SCOPE_DOMAIN = [If(Eval('bhmis_unrestricted', False), [], [
             ('facility', '=', None),
             ('facility', 'in', Eval('facilities', [])),
             ('facility.district', 'in', Eval('districts', [])),
-            ('supplied_stores.facility', 'in', Eval('facilities', [])),
+            ('supplied_stores.facility', 'in', Eval('own_facilities', [])),
             ('parent.supplied_stores.facility', 'in',
-                Eval('facilities', [])),
-            ('parent_store.facility', 'in', Eval('facilities', [])),
-            ('parent.parent_store.facility', 'in', Eval('facilities', [])),
+                Eval('own_facilities', [])),
+            ('parent_store.facility', 'in', Eval('own_facilities', [])),
+            ('parent.parent_store.facility', 'in', Eval('own_facilities', [])),
             ])]
 
 

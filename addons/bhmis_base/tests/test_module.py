@@ -136,7 +136,7 @@ class BhmisBaseTestCase(ModuleTestCase):
                 ('name', '=', SCOPE_RULE_NAME)])
         self.assertEqual(len(groups), 1)
         self.assertTrue(groups[0].global_p)
-        self.assertIn('districts', groups[0].rules[0].domain)
+        self.assertIn('facilities', groups[0].rules[0].domain)
 
     @with_transaction()
     def test_dho_sees_only_own_district(self):
