@@ -350,7 +350,11 @@ def decode_rules(domains, write=False):
             elif operator == '=' and value is None:
                 spec.add(('empty', path, None))
             elif isinstance(value, dict) and value.get('__class__') == 'Eval':
-                spec.add((value['v'], path, model))
+                # The store chains match the user's own facilities only: a
+                # narrower set, read here as facilities
+                kind = value['v']
+                spec.add(('facilities' if kind == 'own_facilities' else kind,
+                        path, model))
     return spec
 
 

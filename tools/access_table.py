@@ -84,7 +84,8 @@ def model_scope(pool, model):
         through = ' (%s)' % reference[0] if reference else ''
         if operator == '=' and value is None:
             empty.append('; all without %s' % path)
-        elif isinstance(value, dict) and value.get('v') == 'facilities':
+        elif isinstance(value, dict) and value.get('v') in {
+                'facilities', 'own_facilities'}:
             seen.append(path + through)
             derived.add(('district' if path == 'id'
                     else path + '.district') + through)
