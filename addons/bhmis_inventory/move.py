@@ -29,13 +29,13 @@ WASTAGE = {'expired', 'damaged'}
 
 
 def _scope_domain():
+    # facilities: the user's and their districts' (bhmis_base.ir.Rule)
     clause = ['OR']
-    for scope, suffix in [('facilities', ''), ('districts', '.district')]:
-        for end in ['from_location', 'to_location']:
-            path = end + '.facility' + suffix
-            clause.append((path, 'in', Eval(scope, [])))
-            clause.append(('shipment.' + path, 'in', Eval(scope, []),
-                    'stock.shipment.internal'))
+    for end in ['from_location', 'to_location']:
+        path = end + '.facility'
+        clause.append((path, 'in', Eval('facilities', [])))
+        clause.append(('shipment.' + path, 'in', Eval('facilities', []),
+                'stock.shipment.internal'))
     return [If(Eval('bhmis_unrestricted', False), [], clause)]
 
 
