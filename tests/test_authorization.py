@@ -138,8 +138,9 @@ KNOWN_MODELS = {
         ('from_facility', 'to_facility', 'equipment.facility'),
         write=('equipment.facility', 'from_facility', 'to_facility')),
     'bhmis.equipment.summary': Summary('bhmis.equipment', 'total'),
+    # The supplying side approves
     'bhmis.inventory.requisition': Scoped(('facility', 'supplier_facility'),
-        write=('facility',)),
+        write=('facility',), buttons=(('approve', ('supplier_facility',)),)),
     'bhmis.inventory.requisition.line': Scoped(
         ('requisition.facility', 'requisition.supplier_facility'),
         write=('requisition.facility',)),

@@ -48,8 +48,8 @@ class Requisition(ScopedMixin, Workflow, ModelSQL, ModelView):
     # supplying side, never by who submitted it
     _scope_write = ('facility',)
     _button_segregation = {'approve': ('submitted_by', 'create_uid')}
-    # The supplying side approves: check_approver says who
-    _button_scope = {'approve': ()}
+    # The supplying side approves (check_approver says who further)
+    _button_scope = {'approve': ('supplier_facility',)}
 
     number = fields.Char("Number", readonly=True)
     store = fields.Many2One('stock.location', "Store", required=True,

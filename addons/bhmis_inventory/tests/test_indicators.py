@@ -14,7 +14,7 @@ from trytond.tests.test_tryton import (
     with_transaction,
 )
 
-from bhmis_base.exceptions import SegregationError
+from bhmis_base.exceptions import ScopeError, SegregationError
 from bhmis_base.tests.tools import (
     as_user,
     create_district,
@@ -390,9 +390,10 @@ class IndicatorsTestCase(unittest.TestCase):
             line.quantity = 200
             line.save()
             Requisition.submit([requisition])
-            # Refused twice over: the requesting store, and who submitted
-            with self.assertRaises(
-                    (RequisitionApprovalError, SegregationError)):
+            # Refused: the requesting store is not the supplying side, and
+            # who submitted does not approve
+            with self.assertRaises((RequisitionApprovalError, ScopeError,
+                        SegregationError)):
                 Requisition.approve([requisition])
         with as_user(other):
             self.assertEqual(Requisition.search([]), [],
