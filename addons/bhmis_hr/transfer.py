@@ -39,8 +39,8 @@ class Transfer(ScopedMixin, Workflow, ModelSQL, ModelView):
         'relieve': ('from_facility',),
         'join': ('to_facility',),
         }
-    # Who keys in the order, or the employee, does not approve it
-    _button_segregation = {'approve': ('create_uid', 'employee')}
+    # The employee does not approve their own transfer
+    _button_segregation = {'approve': ('employee',)}
 
     employee = fields.Many2One('company.employee', "Employee",
         required=True, ondelete='RESTRICT', states=DRAFT)

@@ -16,7 +16,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction, without_check_access
 
-from bhmis_base.exceptions import ReadonlyFieldError, SegregationError
+from bhmis_base.exceptions import ReadonlyFieldError
 from bhmis_base.tests.tools import (
     as_user,
     create_district,
@@ -117,25 +117,6 @@ class HrAuthorizationTestCase(CompanyTestMixin, ModuleTestCase):
                             'to_facility': bhu.id, 'state': 'joined',
                             'to_designation': designation('MO').id}])
         self.assertEqual(Transfer(transfer.id).state, 'draft')
-
-    @with_transaction()
-    def test_who_keys_in_a_transfer_does_not_approve_it(self):
-        "Finding 9: whoever asks does not approve"
-        pool = Pool()
-        Transfer = pool.get('bhmis.transfer')
-        company, quetta, civil, bhu, _, quetta_doc, _ = self.setup_staff()
-        clerk = self.user(company, 'hr.q', 'group_hr_officer', [quetta])
-        officer = self.user(company, 'hr.q2', 'group_hr_officer', [quetta])
-        with set_company(company), as_user(clerk):
-            transfer, = Transfer.create([{'employee': quetta_doc.id,
-                        'to_facility': bhu.id, 'order_number': 'T-1',
-                        'to_designation': designation('MO').id}])
-            with self.assertRaises(SegregationError):
-                Transfer.approve([transfer])
-        self.assertEqual(Transfer(transfer.id).state, 'draft')
-        with set_company(company), as_user(officer):
-            Transfer.approve([Transfer(transfer.id)])
-        self.assertEqual(Transfer(transfer.id).state, 'approved')
 
     @with_transaction()
     def test_preference_employee_only_own(self):
