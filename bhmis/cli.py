@@ -46,13 +46,18 @@ def cmd_init(settings, options):
 
 
 def cmd_serve(settings, options):
-    if not initialised(settings):
+    try:
+        if not initialised(settings):
+            return 1
+    except database.Unreachable as error:
+        print("bhmis: %s" % error, file=sys.stderr)
         return 1
     host = options.host or settings.host
     port = options.port or settings.port
-    print("bhmis: back office http://%s:%s/admin/  RPC /%s/rpc/" % (
-            host, port, settings.db), flush=True)
-    return server.serve(settings, host, port)
+    print("bhmis: back office http://%s:%s/admin/  RPC /%s/rpc/  "
+        "health /health" % (host, port, settings.db), flush=True)
+    return server.serve(settings, host, port, workers=options.workers,
+        threads=options.threads, timeout=options.timeout)
 
 
 def initialised(settings):
@@ -156,6 +161,14 @@ def parser():
         help="serve the web client, RPC, cron and the queue worker")
     serve.add_argument('--host', help="address to listen on")
     serve.add_argument('--port', type=int, help="port to listen on")
+    serve.add_argument('--workers', type=int,
+        help="web processes (default: [bhmis] workers, else one per core "
+        "up to 4; always 1 on SQLite)")
+    serve.add_argument('--threads', type=int,
+        help="threads per web process (default: [bhmis] threads, 8)")
+    serve.add_argument('--timeout', type=int,
+        help="seconds before a silent web process is replaced (default: "
+        "[bhmis] timeout, 120)")
     serve.set_defaults(func=cmd_serve)
 
     import_ = commands.add_parser('import', help="import data from a file")

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 from importlib.metadata import entry_points
 
 from . import settings as settings_
@@ -18,17 +19,43 @@ def bhmis_modules():
         if ep.name.startswith('bhmis_'))
 
 
+class Unreachable(Exception):
+    "The database server does not answer; the message is one line"
+
+
 def exists(settings):
-    "Tell whether the database exists, without creating anything"
+    """Tell whether the database exists, without creating anything; raise
+    Unreachable if its server does not answer"""
     if settings.backend == 'sqlite':
         path = settings.sqlite_path / (settings.db + '.sqlite')
         return path.exists() and path.stat().st_size > 0
     import psycopg
-    with psycopg.connect(settings.database_uri.rstrip('/') + '/postgres',
-            autocommit=True, connect_timeout=10) as connection:
+    try:
+        connection = psycopg.connect(
+            settings.database_uri.rstrip('/') + '/postgres',
+            autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as error:
+        raise Unreachable("cannot reach the PostgreSQL server at %s: %s" % (
+                redacted(settings.database_uri), reason(error)))
+    with connection:
         return bool(connection.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s",
                 (settings.db,)).fetchone())
+
+
+def redacted(uri):
+    "The URI without its password"
+    parts = urllib.parse.urlsplit(uri)
+    if parts.password is None:
+        return uri
+    netloc = parts.netloc.replace(':%s@' % parts.password, ':***@', 1)
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def reason(error):
+    "The last words of the driver's first line: 'Connection refused'"
+    line = (str(error).strip().splitlines() or ['unknown error'])[0]
+    return line.rsplit(' failed: ', 1)[-1].strip()
 
 
 def create(settings):

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Run the web server, trytond-cron and trytond-worker as one process tree.
+"""Run the web server (gunicorn, see bhmis.wsgi_server), trytond-cron and
+trytond-worker as one process tree.
 
 Ctrl-C or SIGTERM stops all of them; if one dies, the others are stopped.
 """
@@ -12,13 +13,13 @@ import time
 from . import settings as settings_
 
 
-def _commands(settings, host, port):
+def _commands(settings, host, port, workers, threads, timeout):
     bindir = os.path.dirname(sys.executable)
     conf = str(settings.trytond_conf)
     commands = {
-        'web': [sys.executable, '-m', 'bhmis.web',
-            '--host', host, '--port', str(port),
-            '--workers', str(settings.web_workers)],
+        'web': [sys.executable, '-m', 'bhmis.wsgi_server',
+            '--host', host, '--port', str(port), '--workers', str(workers),
+            '--threads', str(threads), '--timeout', str(timeout)],
         'cron': [os.path.join(bindir, 'trytond-cron'),
             '-c', conf, '-d', settings.db],
         }
@@ -35,7 +36,19 @@ def _signal_group(process, signum):
         pass
 
 
-def serve(settings, host, port):
+def web_workers(settings, requested=None):
+    "The number of web workers to run, said in a log line"
+    requested = requested or settings.workers
+    workers = settings.effective_workers(requested)
+    if settings.backend != 'postgresql' and requested > 1:
+        print("bhmis: one web worker on %s, not %s: Tryton's caches meet "
+            "across processes only through PostgreSQL's notifications"
+            % (settings.backend, requested), file=sys.stderr, flush=True)
+    return workers
+
+
+def serve(settings, host, port, workers=None, threads=None, timeout=None):
+    workers = web_workers(settings, workers)
     env = settings_.tryton_environ(settings)
     env['TRYTOND_DATABASE_NAMES'] = settings.db
     processes = {}
@@ -49,7 +62,9 @@ def serve(settings, host, port):
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        for name, command in _commands(settings, host, port).items():
+        commands = _commands(settings, host, port, workers,
+            threads or settings.threads, timeout or settings.timeout)
+        for name, command in commands.items():
             processes[name] = subprocess.Popen(
                 command, env=env, start_new_session=True)
         while not stopping:

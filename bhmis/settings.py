@@ -18,6 +18,12 @@ class Settings:
     host: str
     port: int
     var: Path
+    workers: int = 0
+    threads: int = 8
+    timeout: int = 120
+    max_requests: int = 10000
+    access_log: str = ''
+    metrics_networks: tuple = ('127.0.0.1/32', '::1/128')
 
     @property
     def backend(self):
@@ -31,12 +37,26 @@ class Settings:
 
     @property
     def web_workers(self):
-        """Web processes sharing the listening socket: face check-ins are
-        CPU-bound, so PostgreSQL gets one per core; SQLite, which takes
-        one writer at a time, keeps one threaded process"""
+        """Web processes: `workers`, or else one per core (at most 4), as
+        face check-ins are CPU-bound; on SQLite always one, as Tryton's
+        caches meet across processes only through PostgreSQL's
+        notifications"""
+        return self.effective_workers(self.workers)
+
+    def effective_workers(self, requested):
         if self.backend != 'postgresql':
             return 1
-        return max(1, min(4, os.cpu_count() or 1))
+        return requested or max(1, min(4, os.cpu_count() or 1))
+
+    @property
+    def access_log_path(self):
+        "Where gunicorn writes its access log ('-': standard output)"
+        return self.access_log or str(self.var / 'log' / 'access.log')
+
+    @property
+    def prometheus_dir(self):
+        "prometheus_client's files shared by the web workers"
+        return self.var / 'prometheus'
 
     @property
     def trytond_conf(self):
@@ -70,6 +90,14 @@ def load(environ=os.environ):
         host=get('host', '127.0.0.1'),
         port=int(get('port', 8000)),
         var=Path(get('var', ROOT / 'var')).resolve(),
+        workers=int(get('workers', 0)),
+        threads=int(get('threads', 8)),
+        timeout=int(get('timeout', 120)),
+        max_requests=int(get('max_requests', 10000)),
+        access_log=get('access_log', ''),
+        metrics_networks=tuple(network.strip() for network in get(
+                'metrics_networks', '127.0.0.1/32,::1/128').split(',')
+            if network.strip()),
         )
 
 

@@ -4,18 +4,15 @@
 - `/` the public site (until bhmis_website exists, a redirect to /admin/)
 - `/admin/` the sao back-office client, talking to Tryton under /admin
 - `/<database>/rpc/` and `/<database>/...` Tryton's RPC and routes
+- `/health` and `/metrics` for load balancers and Prometheus
+
+bhmis.wsgi_server serves it under gunicorn.
 """
-import argparse
-import contextlib
 import io
 import json
-import os
 import re
-import signal
-import socket
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
-from werkzeug.serving import make_server, run_simple
 from werkzeug.utils import redirect
 from werkzeug.wsgi import ClosingIterator
 
@@ -187,70 +184,30 @@ class Buffered:
                 body.close()
 
 
-def make_app(tryton_app):
+def make_app(tryton_app, settings=None, probe=None):
+    """BHMIS's WSGI application around Tryton's.
+
+    /health asks probe() (by default, the settings' database) and /metrics
+    answers the settings' metrics_networks (by default the loopback)"""
+    from . import health, metrics
+    if probe is None:
+        probe = ((lambda: health.database_answers(settings))
+            if settings is not None else (lambda: False))
+    networks = (settings.metrics_networks if settings is not None
+        else ('127.0.0.1/32', '::1/128'))
+    database = (metrics.DatabaseCollector(
+            lambda: health.connect(settings))
+        if settings is not None else None)
+    routes = metrics.RouteTemplates(getattr(tryton_app, 'url_map', None),
+        mounts=(ADMIN_PREFIX,))
     tryton_app = RPCInputs(Buffered(tryton_app))
 
     def root(environ, start_response):
         if environ.get('PATH_INFO', '') in {'', '/'}:
             return redirect(ADMIN_PREFIX + '/')(environ, start_response)
         return tryton_app(environ, start_response)
-    return SecurityHeaders(DispatcherMiddleware(root, {
+    return metrics.RequestMetrics(SecurityHeaders(DispatcherMiddleware(root, {
             ADMIN_PREFIX: CookiePath(tryton_app, ADMIN_PREFIX),
-            }))
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description="Serve BHMIS over HTTP")
-    parser.add_argument('--host', default='127.0.0.1')
-    parser.add_argument('--port', type=int, default=8000)
-    parser.add_argument('--workers', type=int, default=1,
-        help="processes sharing the socket, each threaded (default 1)")
-    options = parser.parse_args(argv)
-    if options.workers <= 1:
-        serve(options.host, options.port)
-        return
-    # Bind once, then fork before Tryton opens any database connection:
-    # the workers accept on the same socket and the kernel spreads the
-    # connections between them
-    listener = socket.create_server((options.host, options.port),
-        backlog=128)
-    # Per-process limits (the check-in API's rate) take their share
-    os.environ['BHMIS_WEB_WORKERS'] = str(options.workers)
-    children = []
-    for _ in range(options.workers):
-        pid = os.fork()
-        if not pid:
-            serve(options.host, options.port, fd=listener.fileno())
-            os._exit(0)
-        children.append(pid)
-    listener.close()
-
-    def stop(signum, frame):
-        for child in children:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGTERM)
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    # One worker gone is the server gone: the supervisor restarts nothing
-    os.wait()
-    stop(None, None)
-    for _ in children[1:]:
-        with contextlib.suppress(ChildProcessError):
-            os.wait()
-
-
-def serve(host, port, fd=None):
-    # Importing the application loads the databases in TRYTOND_DATABASE_NAMES
-    from trytond.application import app as tryton_app
-    print("bhmis: serving on http://%s:%s/ (pid %s)" % (
-            host, port, os.getpid()), flush=True)
-    if fd is None:
-        run_simple(host, port, make_app(tryton_app), threaded=True,
-            use_reloader=False)
-    else:
-        make_server(host, port, make_app(tryton_app), threaded=True,
-            fd=fd).serve_forever()
-
-
-if __name__ == '__main__':
-    main()
+            '/health': health.Health(probe),
+            '/metrics': metrics.MetricsEndpoint(networks, database),
+            })), routes)
