@@ -5,7 +5,7 @@ import datetime as dt
 
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction, without_check_access
 
 from bhmis_base.exceptions import (
@@ -15,6 +15,7 @@ from bhmis_base.exceptions import (
 )
 from bhmis_base.facility_import import import_facilities
 from bhmis_base.tests.tools import (
+    DBTestCase,
     as_user,
     create_district,
     create_facility,
@@ -24,7 +25,7 @@ from bhmis_base.tests.tools import (
 SECRETS = ['password_hash', 'password_reset', 'password_reset_expire']
 
 
-class BaseAuthorizationTestCase(ModuleTestCase):
+class BaseAuthorizationTestCase(DBTestCase):
     "Authorization of bhmis_base"
     module = 'bhmis_base'
     extras = []
@@ -123,5 +124,3 @@ class BaseAuthorizationTestCase(ModuleTestCase):
                 'f.csv')
         self.assertEqual((created, updated), (1, 0))
 
-
-del ModuleTestCase

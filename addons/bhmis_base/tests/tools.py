@@ -1,9 +1,31 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Helpers for tests of BHMIS modules: users in a role, scoped like real ones."""
 import contextlib
+import unittest
 
 from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module, drop_db
 from trytond.transaction import Transaction, check_access
+
+
+class DBTestCase(unittest.TestCase):
+    """Tests on a database with `module` and `extras` activated.
+
+    Tryton's structural tests (ModuleTestCase) run once per module, in its
+    test_module.py; a test case of a feature needs the database only."""
+    module = None
+    extras = ()
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module([cls.module, *cls.extras])
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
 
 
 def create_district(code='QUETTA'):

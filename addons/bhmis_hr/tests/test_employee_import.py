@@ -8,16 +8,16 @@ import unittest
 
 import openpyxl
 from trytond.modules.company.tests import (
-    CompanyTestMixin,
     create_company,
     set_company,
 )
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
 from bhmis_base.problem import problem_text
 from bhmis_base.tabular import TableError, read_table
 from bhmis_base.tests.tools import (
+    DBTestCase,
     as_user,
     create_district,
     create_facility,
@@ -268,7 +268,7 @@ class CheckRowsTestCase(unittest.TestCase):
                 'designation': 20, 'cadre': 10})
 
 
-class EmployeeImportTestCase(CompanyTestMixin, ModuleTestCase):
+class EmployeeImportTestCase(DBTestCase):
     "Test the import of employees"
     module = 'bhmis_hr'
 
@@ -428,5 +428,3 @@ class EmployeeImportTestCase(CompanyTestMixin, ModuleTestCase):
             with self.subTest(code=code):
                 self.assertEqual(problem_text(problem), str(problem))
 
-
-del ModuleTestCase

@@ -3,15 +3,15 @@ import datetime as dt
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
-    CompanyTestMixin,
     create_company,
     set_company,
 )
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from bhmis_base.tests.tools import (
+    DBTestCase,
     as_user,
     create_district,
     create_facility,
@@ -49,7 +49,7 @@ def create_leave(employee, code, start, end, state='draft'):
     return request
 
 
-class LeaveTestCase(CompanyTestMixin, ModuleTestCase):
+class LeaveTestCase(DBTestCase):
     "Test leave of bhmis_hr"
     module = 'bhmis_hr'
 
@@ -315,5 +315,3 @@ class LeaveTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertFalse(Request.on_leave(nurse, dt.date(2026, 3, 4)),
             msg="requested leave is not leave yet")
 
-
-del ModuleTestCase

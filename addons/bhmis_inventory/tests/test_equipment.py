@@ -9,13 +9,13 @@ import openpyxl
 import pytest
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.model.modelview import AccessButtonError
-from trytond.modules.company.tests import CompanyTestMixin
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from bhmis_base import demo as base_demo
 from bhmis_base.tests.tools import (
+    DBTestCase,
     as_user,
     create_district,
     create_facility,
@@ -57,7 +57,7 @@ def report_breakdown(item, reported, finished=None, started=None):
     return maintenance
 
 
-class EquipmentTestCase(CompanyTestMixin, ModuleTestCase):
+class EquipmentTestCase(DBTestCase):
     "Test the equipment of bhmis_inventory"
     module = 'bhmis_inventory'
 
@@ -445,5 +445,3 @@ def test_reliability_of_items():
     with pytest.raises(ValueError):
         reliability.repair_hours(D(2026, 1, 2), D(2026, 1, 1))
 
-
-del ModuleTestCase

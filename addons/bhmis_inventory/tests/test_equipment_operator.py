@@ -5,15 +5,15 @@ import datetime as dt
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
-    CompanyTestMixin,
     create_company,
     set_company,
 )
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
 from bhmis_base.tests.tools import (
+    DBTestCase,
     as_user,
     create_district,
     create_facility,
@@ -35,7 +35,7 @@ def without_operator():
     return sorted(e.asset_tag for e in Equipment.search(domain))
 
 
-class EquipmentOperatorTestCase(CompanyTestMixin, ModuleTestCase):
+class EquipmentOperatorTestCase(DBTestCase):
     "Test bhmis_inventory with bhmis_hr"
     module = 'bhmis_inventory'
     extras = ['bhmis_hr']
@@ -86,5 +86,3 @@ class EquipmentOperatorTestCase(CompanyTestMixin, ModuleTestCase):
         with as_user(nobody), self.assertRaises(AccessError):
             without_operator()
 
-
-del ModuleTestCase

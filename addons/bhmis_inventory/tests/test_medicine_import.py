@@ -5,11 +5,11 @@ import io
 import re
 
 import openpyxl
-from trytond.modules.company.tests import CompanyTestMixin
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 
 from bhmis_base.problem import problem_text
+from bhmis_base.tests.tools import DBTestCase
 from bhmis_inventory.exceptions import MedicineImportError
 from bhmis_inventory.medicine_import import (
     COLUMNS,
@@ -48,7 +48,7 @@ BROKEN_PROBLEMS = [
     ]
 
 
-class MedicineImportTestCase(CompanyTestMixin, ModuleTestCase):
+class MedicineImportTestCase(DBTestCase):
     "Test the import of medicines"
     module = 'bhmis_inventory'
 
@@ -161,5 +161,3 @@ class MedicineImportTestCase(CompanyTestMixin, ModuleTestCase):
             with self.subTest(code=code):
                 self.assertEqual(problem_text(problem), str(problem))
 
-
-del ModuleTestCase
