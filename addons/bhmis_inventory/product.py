@@ -5,6 +5,7 @@ from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
 from .exceptions import MedicineTrackingError
 from .stock_check import check_locations_readable
@@ -157,3 +158,25 @@ class Product(metaclass=PoolMeta):
         location_ids = super()._quantity_locations()
         check_locations_readable(location_ids)
         return location_ids
+
+
+class WarehouseContextMixin:
+    """The quantities of a warehouse (Tryton's Quantities by Warehouse and
+    their moves) are asked only of a warehouse the user reads"""
+    __slots__ = ()
+
+    @classmethod
+    def table_query(cls):
+        warehouse = Transaction().context.get('warehouse')
+        if warehouse is not None:
+            check_locations_readable([warehouse])
+        return super().table_query()
+
+
+class ProductQuantitiesByWarehouse(WarehouseContextMixin, metaclass=PoolMeta):
+    __name__ = 'stock.product_quantities_warehouse'
+
+
+class ProductQuantitiesByWarehouseMove(
+        WarehouseContextMixin, metaclass=PoolMeta):
+    __name__ = 'stock.product_quantities_warehouse.move'

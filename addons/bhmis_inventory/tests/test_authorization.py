@@ -389,3 +389,32 @@ class AuthorizationTestCase(unittest.TestCase):
                         ['quantity'])[0]['quantity'], 300)
                 self.assertEqual(Product.search([('quantity', '>', 0)]),
                     [self.pcm])
+
+    @with_transaction()
+    def test_quantities_by_warehouse_of_other_district_refused(self):
+        """Issue 12 (f): nor through Tryton's Quantities by Warehouse (and
+        their moves) with another district's warehouse in the context,
+        should a store keeper be given Tryton's Stock group as well"""
+        pool = Pool()
+        Quantities = pool.get('stock.product_quantities_warehouse')
+        QuantityMoves = pool.get('stock.product_quantities_warehouse.move')
+        ModelData = pool.get('ir.model.data')
+        User = pool.get('res.user')
+        self.company = create_company()
+        with set_company(self.company):
+            self.stock_up()
+            keeper = self.keeper('keeper', 'q-store')
+            User.write([keeper], {'groups': [('add',
+                            [ModelData.get_id('stock', 'group_stock')])]})
+            for Model in [Quantities, QuantityMoves]:
+                with self.subTest(model=Model.__name__), as_user(keeper):
+                    with Transaction().set_context(
+                            warehouse=self.stores['p-store'].id,
+                            product=self.pcm.id):
+                        with self.assertRaises(StoreScopeError):
+                            Model.search_read([], fields_names=['date'])
+                    with Transaction().set_context(
+                            warehouse=self.stores['q-store'].id,
+                            product=self.pcm.id):
+                        self.assertTrue(Model.search_read([],
+                                fields_names=['date']))
