@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Human resources in a real browser: an HR officer completes a transfer
-order at /admin/ and the vacancy report follows.
+order at /admin/ and the vacancy report follows. Whoever keys in an order
+does not approve it: the other HR officer does.
 
 The employee and the two facilities are chosen over RPC at the start of each
 test from the figures of the session's demo at that moment, so the tests do
@@ -30,6 +31,8 @@ HR_OFFICERS = {
     'hr.province': "HR Officer (Province)",
     'hr.quetta': "HR Officer Quetta",
     }
+# Who keys in the order the other officer approves
+KEYER = {'hr.province': 'hr.quetta', 'hr.quetta': 'hr.province'}
 VACANCY_FIGURES = ['sanctioned', 'filled', 'vacant', 'surplus']
 
 
@@ -114,6 +117,14 @@ def choose_transfer(server, before):
         "same designation in the demo:\n%s" % rows)
 
 
+def key_in_transfer(server, login, case):
+    "Key in the draft order of case as login, over RPC; return its id"
+    transfer, = server.rpc(login, DEMO_PASSWORD).model('bhmis.transfer',
+        'create', [{'employee': case['employee'], 'to_facility': case['to'],
+                'to_designation': case['designation'], 'type': 'transfer'}])
+    return transfer
+
+
 def transfer_ids(server):
     return {t['id'] for t in server.rpc().model('bhmis.transfer',
             'search_read', [], 0, None, None, ['id'])}
@@ -183,6 +194,33 @@ class HROffice:
         with office.step("choose the facility %s" % case['to_code']):
             self.complete('to_facility', case['to_code'], case['to_name'])
 
+    def open_draft(self, case):
+        "Open the draft order of the employee of case from the list"
+        office = self.office
+        office.open_menu('Health (BHMIS)', 'Human Resources',
+            'Transfer Orders')
+        with office.step("open the draft order of %s"
+                % case['personnel_number']):
+            expect(self.tab.get_by_role('tab', name=re.compile(
+                        r'^\s*Draft\s+\d+'))).to_be_visible()
+            row = self.tab.locator('.treeview tbody tr').filter(
+                has_text=case['employee_name'])
+            expect(row).to_have_count(1)
+            row.dblclick()
+            expect(office.field('employee')).to_have_value(
+                case['employee_name'])
+            expect(self.selected('state')).to_have_text('Draft')
+
+    def expect_refusal(self, message):
+        "A refusal shown to the user (not an application error), closed"
+        page = self.page
+        dialog = page.locator('.warning-dialog[role="dialog"]')
+        expect(dialog).to_be_visible()
+        expect(dialog.locator('h4')).to_have_text(message)
+        expect(page.locator('.error-dialog[role="dialog"]')).to_have_count(0)
+        dialog.get_by_role('button', name='OK').click()
+        expect(dialog).to_have_count(0)
+
     def complete(self, name, text, rec_name):
         "Type text in the many2one `name` and pick the only completion"
         widget = self.office.field(name)
@@ -243,43 +281,38 @@ class HROffice:
                 str(expected[figure]))
 
 
-def test_approve_without_order_number(office, demo_server):
-    "Approving an order without its order number shows why; it stays Draft"
+def test_keyer_does_not_approve(office, demo_server):
+    """The officer who keys in an order is refused its approval: the
+    order stays a draft for the other officer"""
     today = dt.date.today()
     case = choose_transfer(demo_server, today)
     known = transfer_ids(demo_server)
     office.login('hr.quetta', DEMO_PASSWORD, HR_OFFICERS['hr.quetta'])
     hr = HROffice(office, 'hr.quetta')
-    page = office.page
     try:
         hr.new_transfer(case)
-        with office.step("approve the order without its order number"):
+        with office.step("approve the order keyed in oneself"):
+            office.field('order_number').fill('HD/BROWSER/KEYER')
+            office.field('order_number').press('Tab')
             hr.button('Approve').click()
-            dialog = page.locator('.warning-dialog[role="dialog"]')
-            expect(dialog).to_be_visible()
-            expect(dialog.locator('h4')).to_have_text(
-                'The transfer order "%s → %s" needs its order number to be '
-                'approved.' % (case['employee_name'], case['to_name']))
-            # A refusal for the user, not an application error
-            expect(page.locator('.error-dialog[role="dialog"]')
-                ).to_have_count(0)
-            dialog.get_by_role('button', name='OK').click()
-            expect(dialog).to_have_count(0)
+            hr.expect_refusal(
+                'You cannot "Approve" the "Transfer Order" "HD/BROWSER/KEYER" '
+                'yourself: the same person may not both ask (or send) and '
+                'decide (or receive).')
             expect(hr.selected('state')).to_have_text('Draft')
             expect(hr.button('Approve')).to_be_visible()
-            expect(office.field('order_number')).to_be_editable()
 
-        # sao saved the order before calling Approve: a draft without number
+        # sao saved the order before calling Approve: a draft, nothing moved
         admin = demo_server.rpc()
         transfer, = admin.model('bhmis.transfer', 'search_read',
             [('id', 'not in', list(known))], 0, None, None,
-            ['state', 'order_number', 'employee', 'to_facility',
-                'from_posting'])
+            ['state', 'employee', 'to_facility', 'from_posting',
+                'approved_by'])
         assert transfer['state'] == 'draft'
-        assert not transfer['order_number']
         assert transfer['employee'] == case['employee']
         assert transfer['to_facility'] == case['to']
         assert transfer['from_posting'] is None
+        assert transfer['approved_by'] is None
         posting, = admin.model('bhmis.posting', 'read', [case['posting']],
             ['end_date'])
         assert posting['end_date'] is None
@@ -289,9 +322,10 @@ def test_approve_without_order_number(office, demo_server):
 
 @pytest.mark.parametrize('login', ['hr.province', 'hr.quetta'])
 def test_transfer_changes_vacancies(office, demo_server, login):
-    """The HR officer drafts, approves, relieves and joins a transfer order;
-    the vacancy report shows one post filled fewer at the old facility and
-    one more at the new one"""
+    """The other HR officer keys in a transfer order; this one approves it
+    (not before its order number is given), relieves and joins; the
+    vacancy report shows one post filled fewer at the old facility and one
+    more at the new one"""
     today = dt.date.today()
     order_date = today - dt.timedelta(days=10)
     relieving_date = today - dt.timedelta(days=6)
@@ -310,7 +344,15 @@ def test_transfer_changes_vacancies(office, demo_server, login):
     hr = HROffice(office, login)
     page = office.page
     try:
-        hr.new_transfer(case)
+        key_in_transfer(demo_server, KEYER[login], case)
+        hr.open_draft(case)
+        with office.step("approve the order without its order number"):
+            hr.button('Approve').click()
+            hr.expect_refusal(
+                'The transfer order "%s → %s" needs its order number to be '
+                'approved.' % (case['employee_name'], case['to_name']))
+            expect(hr.selected('state')).to_have_text('Draft')
+            expect(office.field('order_number')).to_be_editable()
         with office.step("approve the order with its number"):
             office.field('order_number').fill(order_number)
             office.field('order_number').press('Tab')

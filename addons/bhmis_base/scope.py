@@ -219,7 +219,10 @@ class ScopedMixin(GuardedMixin):
 
     @classmethod
     def _button_string(cls, button):
-        return cls._buttons.get(button, {}).get('string') or button
+        "The button's label as the user sees it, in their language"
+        Button = Pool().get('ir.model.button')
+        return (Button.get_view_attributes(cls.__name__, button).get('string')
+            or cls._buttons.get(button, {}).get('string') or button)
 
     @staticmethod
     def _is_user_own(value):

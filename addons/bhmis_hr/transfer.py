@@ -3,7 +3,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 from bhmis_base.scope import ScopedMixin
 
@@ -39,8 +39,8 @@ class Transfer(ScopedMixin, Workflow, ModelSQL, ModelView):
         'relieve': ('from_facility',),
         'join': ('to_facility',),
         }
-    # The employee does not approve their own transfer
-    _button_segregation = {'approve': ('employee',)}
+    # Neither the employee moved nor whoever keyed in the order approves it
+    _button_segregation = {'approve': ('employee', 'create_uid')}
 
     employee = fields.Many2One('company.employee', "Employee",
         required=True, ondelete='RESTRICT', states=DRAFT)
@@ -74,6 +74,8 @@ class Transfer(ScopedMixin, Workflow, ModelSQL, ModelView):
         help="When the employee joins the new facility.")
     new_posting = fields.Many2One('bhmis.posting', "New Posting",
         readonly=True)
+    approved_by = fields.Many2One('res.user', "Approved By", readonly=True,
+        help="Who approved the order (not who keyed it in).")
     state = fields.Selection(STATES, "State", readonly=True, required=True,
         sort=False)
 
@@ -163,6 +165,7 @@ class Transfer(ScopedMixin, Workflow, ModelSQL, ModelView):
             posting = transfer.current_posting()
             transfer.from_posting = posting
             transfer.from_facility = posting.facility if posting else None
+            transfer.approved_by = Transaction().user or None
         cls.save(transfers)
 
     @classmethod
@@ -233,4 +236,4 @@ class Transfer(ScopedMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, transfers):
-        pass
+        cls.write(transfers, {'approved_by': None})

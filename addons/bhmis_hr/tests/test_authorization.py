@@ -8,16 +8,16 @@ import io
 import openpyxl
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
-    CompanyTestMixin,
     create_company,
     set_company,
 )
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction, without_check_access
 
-from bhmis_base.exceptions import ReadonlyFieldError
+from bhmis_base.exceptions import ReadonlyFieldError, SegregationError
 from bhmis_base.tests.tools import (
+    DBTestCase,
     as_user,
     create_district,
     create_facility,
@@ -27,7 +27,7 @@ from bhmis_hr import report
 from bhmis_hr.tests.tools import create_employee, designation
 
 
-class HrAuthorizationTestCase(CompanyTestMixin, ModuleTestCase):
+class HrAuthorizationTestCase(DBTestCase):
     "Authorization of bhmis_hr"
     module = 'bhmis_hr'
 
@@ -119,6 +119,28 @@ class HrAuthorizationTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(Transfer(transfer.id).state, 'draft')
 
     @with_transaction()
+    def test_keyer_does_not_approve(self):
+        "Finding 9: whoever keys in a transfer order does not approve it"
+        pool = Pool()
+        Transfer = pool.get('bhmis.transfer')
+        company, quetta, civil, bhu, _, quetta_doc, _ = self.setup_staff()
+        keyer = self.user(company, 'hr.q', 'group_hr_officer', [quetta])
+        approver = self.user(company, 'hr.p', 'group_hr_officer', [quetta])
+        with set_company(company), as_user(keyer):
+            transfer, = Transfer.create([{'employee': quetta_doc.id,
+                        'to_facility': bhu.id, 'order_number': 'T-1',
+                        'to_designation': designation('MO').id}])
+            with self.assertRaises(SegregationError):
+                Transfer.approve([transfer])
+        self.assertEqual(Transfer(transfer.id).state, 'draft')
+        self.assertIsNone(Transfer(transfer.id).approved_by)
+        with set_company(company), as_user(approver):
+            Transfer.approve([Transfer(transfer.id)])
+        transfer = Transfer(transfer.id)
+        self.assertEqual(transfer.state, 'approved')
+        self.assertEqual(transfer.approved_by, approver)
+
+    @with_transaction()
     def test_preference_employee_only_own(self):
         "Finding 10: a user acts only as one of their own employees"
         pool = Pool()
@@ -174,5 +196,3 @@ class HrAuthorizationTestCase(CompanyTestMixin, ModuleTestCase):
             with self.assertRaises(AccessError):
                 Employee.read([pishin_doc.id], ['facility'])
 
-
-del ModuleTestCase
