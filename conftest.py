@@ -5,9 +5,16 @@ import os
 
 from _pytest.doctest import DoctestItem
 
+from bhmis import pg_catalog
+
+# As `bhmis init` does: the test databases are made the same way
+pg_catalog.install()
+
 # Tests of two processes writing at once: on PostgreSQL only (Tryton's
 # SQLite test database lives in one process's memory)
-POSTGRESQL_ONLY = ['addons/bhmis_inventory/tests/test_issue_race.py']
+POSTGRESQL_ONLY = ['addons/bhmis_inventory/tests/test_issue_race.py',
+    # PostgreSQL's own catalog
+    'tests/test_pg_catalog.py']
 collect_ignore = [] if os.environ.get('TRYTOND_DATABASE_URI', '').startswith(
     'postgresql') else POSTGRESQL_ONLY
 

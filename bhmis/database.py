@@ -143,8 +143,7 @@ def upgrade(settings, password):
         passfile.write(password + '\n')
     try:
         env['TRYTONPASSFILE'] = passfile.name
-        admin = [os.path.join(os.path.dirname(sys.executable),
-                'trytond-admin'),
+        admin = [sys.executable, '-m', 'bhmis.admin',
             '-c', str(settings.trytond_conf), '-d', settings.db]
         subprocess.run(admin + ['--activate-dependencies', '-l', 'ur',
                 '--email', ADMIN_EMAIL, '-u', *bhmis_modules()],
