@@ -71,8 +71,16 @@ def test_demo_users_are_scoped(demo_server):
     assert 'not allowed' in error.value.body
 
 
-def test_init_again_loses_nothing(instance):
-    instance.bhmis('init', '--demo', 'small')
+def test_init_again_loses_nothing(tmp_path_factory, demo_template):
+    "`bhmis init --demo small` again on the small demo (a copy of it)"
+    instance = copy_instance(tmp_path_factory, 'again', demo_template)
+    try:
+        init_again(instance)
+    finally:
+        instance.drop()
+
+
+def init_again(instance):
     instance.bhmis('import', 'facilities',
         write(instance.var, 'f.csv', GOOD))
     result = instance.bhmis('init', '--demo', 'small')
