@@ -123,8 +123,23 @@ def test_metrics_served(served):
             if s.name == 'bhmis_http_requests_total'
             and s.labels == {'route': '/health', 'method': 'GET',
                 'status': '200'})
+    def settled(least=0):
+        """The families once the /health count is at least `least` and
+        holds still: a request is counted once its answer is sent, which
+        the client may read first"""
+        found = families()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            again = families()
+            if (health_requests(again) == health_requests(found)
+                    and health_requests(again) >= least):
+                return again
+            found = again
+        return found
+
     get(served, '/health')
-    before = families()
+    before = settled()
     for _ in range(3):
         assert get(served, '/health')[0] == 200
     # A check-in with a wrong key is refused and counted
@@ -134,7 +149,7 @@ def test_metrics_served(served):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=30)
     assert refused.value.code == 401
-    after = families()
+    after = settled(health_requests(before) + 3)
     assert health_requests(after) == health_requests(before) + 3
     checkins = {(s.labels['status'], s.labels['reason']): s.value
         for s in after['bhmis_attendance_checkins'].samples
