@@ -12,6 +12,7 @@ import urllib.request
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bhmis import health
 from tests.conftest import copy_instance
 
 
@@ -198,8 +199,13 @@ def test_health_follows_the_database(served):
     try:
         wait_for(lambda: get(served, '/health')[0] == 503, timeout=30,
             message="503")
-        status, body = get(served, '/health')
-        assert json.loads(body) == {'status': 'unavailable'}
+        # Each worker keeps its last answer for health.CACHE seconds:
+        # after that, every worker says unavailable
+        time.sleep(health.CACHE + 0.2)
+        for _ in range(4):
+            status, body = get(served, '/health')
+            assert (status, json.loads(body)) == (
+                503, {'status': 'unavailable'})
         # Nothing more said to a balancer than unavailable
         assert served.db.encode() not in body
     finally:
