@@ -9,6 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = ROOT / 'config'
+# Who may read /metrics unless [bhmis] metrics_networks says otherwise
+METRICS_NETWORKS = ('127.0.0.1/32', '::1/128')
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class Settings:
     timeout: int = 120
     max_requests: int = 10000
     access_log: str = ''
-    metrics_networks: tuple = ('127.0.0.1/32', '::1/128')
+    metrics_networks: tuple = METRICS_NETWORKS
 
     @property
     def backend(self):
@@ -96,7 +98,7 @@ def load(environ=os.environ):
         max_requests=int(get('max_requests', 10000)),
         access_log=get('access_log', ''),
         metrics_networks=tuple(network.strip() for network in get(
-                'metrics_networks', '127.0.0.1/32,::1/128').split(',')
+                'metrics_networks', ','.join(METRICS_NETWORKS)).split(',')
             if network.strip()),
         )
 

@@ -190,11 +190,12 @@ def make_app(tryton_app, settings=None, probe=None):
     /health asks probe() (by default, the settings' database) and /metrics
     answers the settings' metrics_networks (by default the loopback)"""
     from . import health, metrics
+    from . import settings as settings_
     if probe is None:
         probe = ((lambda: health.database_answers(settings))
             if settings is not None else (lambda: False))
     networks = (settings.metrics_networks if settings is not None
-        else ('127.0.0.1/32', '::1/128'))
+        else settings_.METRICS_NETWORKS)
     database = (metrics.DatabaseCollector(
             lambda: health.connect(settings))
         if settings is not None else None)

@@ -17,12 +17,12 @@ class Rule(metaclass=PoolMeta):
         pool = Pool()
         User = pool.get('res.user')
         context = super()._get_context(model_name)
-        unrestricted, districts, _ = User.get_bhmis_scope()
+        unrestricted, districts, own = User.get_bhmis_scope()
         _, facilities = User.get_bhmis_facilities()
         context['bhmis_unrestricted'] = unrestricted
         context['districts'] = list(districts)
         # The user's facilities and every facility of their districts
         context['facilities'] = list(facilities)
         # The facilities the user answers for by name
-        context['own_facilities'] = list(User.get_bhmis_scope()[2])
+        context['own_facilities'] = list(own)
         return context

@@ -161,11 +161,12 @@ class Transfer(ScopedMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('approved')
     def approve(cls, transfers):
         cls.check_approvable(transfers)
+        user = Transaction().user or None
         for transfer in transfers:
             posting = transfer.current_posting()
             transfer.from_posting = posting
             transfer.from_facility = posting.facility if posting else None
-            transfer.approved_by = Transaction().user or None
+            transfer.approved_by = user
         cls.save(transfers)
 
     @classmethod

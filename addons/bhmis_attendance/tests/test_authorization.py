@@ -4,24 +4,20 @@ bhmis_attendance, each played by the least-privileged user who could have
 used it: the refusal, that nothing was written, and that the allowed path
 still works."""
 import datetime as dt
-import unittest
 import uuid
 from unittest import mock
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module,
-    drop_db,
-    with_transaction,
-)
+from trytond.tests.test_tryton import with_transaction
 
 from bhmis_attendance import face as engine
 from bhmis_attendance import gallery
 from bhmis_attendance.tests.test_module import burst_of, encoding, near
 from bhmis_base.exceptions import ReadonlyFieldError, UnreadableTargetError
 from bhmis_base.tests.tools import (
+    DBTestCase,
     as_user,
     create_district,
     create_facility,
@@ -35,17 +31,10 @@ MONTH = dt.date(2026, 11, 1)
 MONTH_END = dt.date(2026, 11, 30)
 
 
-class AuthorizationTestCase(unittest.TestCase):
+class AuthorizationTestCase(DBTestCase):
     "Test the refusals of issue 12 in bhmis_attendance"
 
-    @classmethod
-    def setUpClass(cls):
-        drop_db()
-        activate_module(['bhmis_attendance'])
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
+    module = 'bhmis_attendance'
 
     def setUp(self):
         super().setUp()

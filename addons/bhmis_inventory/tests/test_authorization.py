@@ -4,16 +4,11 @@ bhmis_inventory, each played by the least-privileged user who could have
 used it: the refusal, that nothing was written, and that the allowed path
 still works."""
 import datetime as dt
-import unittest
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module,
-    drop_db,
-    with_transaction,
-)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from bhmis_base.exceptions import (
@@ -23,6 +18,7 @@ from bhmis_base.exceptions import (
     UnreadableTargetError,
 )
 from bhmis_base.tests.tools import (
+    DBTestCase,
     as_user,
     create_district,
     create_facility,
@@ -46,17 +42,10 @@ EXPIRY = dt.date(2028, 12, 31)
 MONTH = dt.date(2026, 11, 1)
 
 
-class AuthorizationTestCase(unittest.TestCase):
+class AuthorizationTestCase(DBTestCase):
     "Test the refusals of issue 12 in bhmis_inventory"
 
-    @classmethod
-    def setUpClass(cls):
-        drop_db()
-        activate_module(['bhmis_inventory'])
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
+    module = 'bhmis_inventory'
 
     # -- equipment -------------------------------------------------------
     def setup_facilities(self):

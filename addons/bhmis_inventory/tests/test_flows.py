@@ -2,21 +2,16 @@
 """The stock flows: receipts, dispatches with proof of delivery, issues,
 adjustments and counts, as the store keepers use them."""
 import random
-import unittest
 from decimal import Decimal
 
 from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
-from trytond.tests.test_tryton import (
-    activate_module,
-    drop_db,
-    with_transaction,
-)
+from trytond.tests.test_tryton import with_transaction
 from trytond.transaction import Transaction
 
 from bhmis_base.exceptions import UnreadableTargetError
-from bhmis_base.tests.tools import as_user, create_user
+from bhmis_base.tests.tools import DBTestCase, as_user, create_user
 from bhmis_inventory import demo
 from bhmis_inventory.exceptions import (
     DispatchConfirmError,
@@ -48,18 +43,11 @@ def moves_to(location_type, product):
             ('state', '=', 'done')])
 
 
-class FlowsTestCase(unittest.TestCase):
+class FlowsTestCase(DBTestCase):
     """Test the stock flows of bhmis_inventory (the structural tests of the
     module are in test_module)"""
 
-    @classmethod
-    def setUpClass(cls):
-        drop_db()
-        activate_module(['bhmis_inventory'])
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
+    module = 'bhmis_inventory'
 
     def stock_up(self):
         """A province whose Quetta district store received two lots of

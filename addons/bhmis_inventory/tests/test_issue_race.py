@@ -16,12 +16,10 @@ from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     DB_NAME,
-    activate_module,
-    drop_db,
 )
 from trytond.transaction import Transaction
 
-from bhmis_base.tests.tools import create_user
+from bhmis_base.tests.tools import DBTestCase, create_user
 from bhmis_inventory.tests.flow_tools import (
     days,
     issue_draft,
@@ -40,17 +38,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
 
 @unittest.skipUnless(ON_POSTGRESQL,
     "two concurrent writing transactions need PostgreSQL")
-class IssueRaceTestCase(unittest.TestCase):
+class IssueRaceTestCase(DBTestCase):
     "The last units of a lot issued twice at the same moment"
 
-    @classmethod
-    def setUpClass(cls):
-        drop_db()
-        activate_module(['bhmis_inventory'])
-
-    @classmethod
-    def tearDownClass(cls):
-        drop_db()
+    module = 'bhmis_inventory'
 
     def prepare(self):
         """Commit a BHU holding 10 units of one lot, its two store keepers
