@@ -115,7 +115,49 @@ MESSAGES = {
     'file_damaged': (
         "%(file)s cannot be read.",
         "%(file)s پڑھی نہیں جا سکتی۔"),
+    'rating': (
+        "Give a rating from 1 to 5.",
+        "1 سے 5 تک درجہ دیں۔"),
+    # The request as a whole
+    'too_large': (
+        "The request is larger than %(max)s MiB: attach at most 3 files of "
+        "5 MiB each.",
+        "درخواست %(max)s MiB سے بڑی ہے: زیادہ سے زیادہ 5 MiB کی 3 فائلیں "
+        "لگائیں۔"),
+    'rate_limited': (
+        "Too many requests from your address; try again in a minute.",
+        "آپ کے پتے سے بہت زیادہ درخواستیں آئی ہیں؛ ایک منٹ بعد دوبارہ "
+        "کوشش کریں۔"),
+    'utf8': (
+        "The request is not valid UTF-8 text.",
+        "درخواست درست UTF-8 متن نہیں ہے۔"),
+    'json': (
+        "The request is not a valid JSON object.",
+        "درخواست درست JSON آبجیکٹ نہیں ہے۔"),
+    'content_type': (
+        "Send JSON, multipart/form-data or a URL-encoded form.",
+        "JSON، multipart/form-data یا URL-encoded فارم بھیجیں۔"),
+    'not_found': (
+        "No complaint has this tracking number; check it and try again.",
+        "اس ٹریکنگ نمبر کی کوئی شکایت نہیں ملی؛ نمبر چیک کر کے دوبارہ "
+        "کوشش کریں۔"),
+    'secret': (
+        "Wrong or missing secret.",
+        "خفیہ کلید غلط ہے یا موجود نہیں۔"),
+    'feedback_refused': (
+        "This complaint cannot be rated: it is not resolved, or it was "
+        "already rated.",
+        "اس شکایت کا درجہ نہیں دیا جا سکتا: یہ حل نہیں ہوئی، یا اس کا درجہ "
+        "پہلے دیا جا چکا ہے۔"),
+    'sms_filed': (
+        "1129: your complaint is registered. Tracking number %(number)s.",
+        "1129: آپ کی شکایت درج ہو گئی ہے۔ ٹریکنگ نمبر %(number)s۔"),
+    'sms_status': (
+        "1129: complaint %(number)s, status: %(status)s.",
+        "1129: شکایت %(number)s، حیثیت: %(status)s۔"),
     }
+FEEDBACK_FIELDS = {'satisfied', 'rating', 'comment'}
+COMMENT_MAX = 2000
 
 
 def message(code, language, **params):
@@ -290,4 +332,37 @@ def validate(payload, files, language, channels=('web',), now=None):
             values['channel'] not in CHANNELS):
         errors.setdefault('channel', message('channel', language))
     values['attachments'] = _attachments(files, language, errors)
+    return values, errors
+
+
+def validate_feedback(payload, language):
+    """Return (values, errors) of a citizen's rating: satisfied (bool),
+    rating (1-5), comment (optional text)"""
+    language = language if language in LANGUAGES else 'en'
+    if not isinstance(payload, dict):
+        return {}, {'payload': message('json', language)}
+    values, errors = {}, {}
+    for name in sorted(set(payload) - FEEDBACK_FIELDS):
+        errors[str(name)[:50]] = message('unknown_field', language)
+    satisfied = payload.get('satisfied')
+    if satisfied is None:
+        errors['satisfied'] = message('required', language)
+    else:
+        try:
+            values['satisfied'] = _boolean(satisfied)
+        except _Invalid:
+            errors['satisfied'] = message('boolean', language)
+    rating = payload.get('rating')
+    if isinstance(rating, str) and rating.strip().isdigit():
+        rating = int(rating.strip())
+    if isinstance(rating, bool) or not isinstance(rating, int) or not (
+            1 <= rating <= 5):
+        errors['rating'] = message('rating', language)
+    else:
+        values['rating'] = rating
+    try:
+        values['comment'] = _bounded(payload.get('comment'), COMMENT_MAX,
+            multiline=True)
+    except _Invalid as invalid:
+        errors['comment'] = message(invalid.code, language, **invalid.params)
     return values, errors

@@ -8,7 +8,12 @@ import pytest
 from PIL import Image
 
 from bhmis_complaints.attachments import MAX_SIZE
-from bhmis_complaints.intake import CATEGORIES, message, validate
+from bhmis_complaints.intake import (
+    CATEGORIES,
+    message,
+    validate,
+    validate_feedback,
+)
 
 NOW = dt.datetime(2026, 3, 10, 12, 0)  # UTC
 GOOD = {
@@ -180,3 +185,41 @@ def test_not_an_object():
 def test_messages_have_both_languages():
     assert message('required', 'en') == "This field is required."
     assert message('required', 'ur') != message('required', 'en')
+
+
+def test_feedback_accepted():
+    values, errors = validate_feedback({'satisfied': False, 'rating': '2',
+            'comment': " Still <b>no</b> ORS.\n"}, 'en')
+    assert errors == {}
+    assert values == {'satisfied': False, 'rating': 2,
+        'comment': "Still <b>no</b> ORS."}
+    values, errors = validate_feedback({'satisfied': 'true', 'rating': 5},
+        'en')
+    assert (values['satisfied'], values['comment']) == (True, None)
+
+
+@pytest.mark.parametrize('payload, field, english', [
+    ({'rating': 5}, 'satisfied', "required"),
+    ({'satisfied': 'perhaps', 'rating': 5}, 'satisfied', "true or false"),
+    ({'satisfied': True}, 'rating', "1 to 5"),
+    ({'satisfied': True, 'rating': 0}, 'rating', "1 to 5"),
+    ({'satisfied': True, 'rating': 6}, 'rating', "1 to 5"),
+    ({'satisfied': True, 'rating': 4.5}, 'rating', "1 to 5"),
+    ({'satisfied': True, 'rating': True}, 'rating', "1 to 5"),
+    ({'satisfied': True, 'rating': 3, 'comment': 'x' * 2001}, 'comment',
+        "at most 2000"),
+    ({'satisfied': True, 'rating': 3, 'comment': 'a\x07b'}, 'comment',
+        "not text"),
+    ({'satisfied': True, 'rating': 3, 'stars': 3}, 'stars',
+        "Unknown field"),
+    ])
+def test_feedback_refused(payload, field, english):
+    values, errors = validate_feedback(payload, 'en')
+    assert list(errors) == [field]
+    assert english in errors[field]
+    urdu = validate_feedback(payload, 'ur')[1][field]
+    assert any('\u0600' <= c <= '\u06ff' for c in urdu), urdu
+
+
+def test_feedback_not_an_object():
+    assert 'payload' in validate_feedback([5], 'en')[1]
