@@ -3,7 +3,8 @@
 
 One small interface, `send(phone, text)`: the default `LogGateway` writes
 the message to the log (a new installation sends nothing by surprise);
-`HttpGateway` calls the SMS provider's URL.  A failure raises
+`HttpGateway` calls the SMS provider's URL; `MailGateway` sends e-mail
+through Tryton's sendmail (the [email] section).  A failure raises
 GatewayError so that the queued task that called it is retried by Tryton's
 worker: nothing is lost while the provider is down.
 
@@ -22,11 +23,14 @@ never appear in errors or in the log.
 import base64
 import hmac
 import logging
+import smtplib
 import urllib.error
 import urllib.parse
 import urllib.request
+from email.message import EmailMessage
 
 from trytond import config
+from trytond.sendmail import send_message
 
 SECTION = 'bhmis_complaints'
 logger = logging.getLogger(__name__)
@@ -100,6 +104,26 @@ class HttpGateway(Gateway):
                     if isinstance(reason, Exception) else reason)) from None
         if not 200 <= status < 300:
             raise GatewayError("SMS gateway %s answered %s" % (host, status))
+
+
+class MailGateway(Gateway):
+    "Send by e-mail through Tryton's sendmail: send(address, text)"
+
+    def __init__(self, subject="1129", from_addr=None):
+        self.subject = subject
+        self.from_addr = from_addr or config.get('email', 'from')
+
+    def send(self, address, text):
+        message = EmailMessage()
+        message['From'] = self.from_addr
+        message['To'] = address
+        message['Subject'] = self.subject
+        message.set_content(text)
+        try:
+            send_message(message, strict=True)
+        except (smtplib.SMTPException, OSError) as error:
+            raise GatewayError("e-mail to %s not sent: %s" % (
+                    address, type(error).__name__)) from None
 
 
 def get_gateway():

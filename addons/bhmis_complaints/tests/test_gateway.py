@@ -2,8 +2,11 @@
 """SMS gateways against a real HTTP server in a thread: delivered, refused,
 too slow, unreachable; the configuration and the inbound secret."""
 import base64
+import email
+import email.policy
 import logging
 import socket
+import socketserver
 import threading
 import time
 import urllib.parse
@@ -17,6 +20,7 @@ from bhmis_complaints.gateway import (
     GatewayError,
     HttpGateway,
     LogGateway,
+    MailGateway,
     check_secret,
     get_gateway,
     inbound_secret,
@@ -52,6 +56,9 @@ def provider():
     server = ThreadingHTTPServer(('127.0.0.1', 0), Provider)
     server.received, server.status, server.delay = [], 200, 0
     server.daemon_threads = True
+    # A client that gave up (the timeout test) is no error of the provider
+    server.block_on_close = False
+    server.handle_error = lambda request, address: None
     thread = threading.Thread(target=server.serve_forever,
         kwargs={'poll_interval': 0.02}, daemon=True)
     thread.start()
@@ -170,3 +177,80 @@ def test_inbound_secret(settings):
     assert not check_secret('')
     assert not check_secret(None)
     assert not check_secret('ﻻ')
+
+
+class SMTP(socketserver.StreamRequestHandler):
+    "Just enough of an SMTP server to receive one message"
+
+    def reply(self, line):
+        self.wfile.write(line.encode() + b'\r\n')
+
+    def handle(self):
+        self.reply('220 fake ESMTP')
+        while True:
+            line = self.rfile.readline().decode().strip()
+            verb = line[:4].upper()
+            if not line or verb == 'QUIT':
+                self.reply('221 bye')
+                return
+            if verb == 'RCPT' and self.server.refuse:
+                self.reply('554 no such mailbox')
+            elif verb == 'DATA':
+                self.reply('354 go on')
+                lines = []
+                while (line := self.rfile.readline()) not in {
+                        b'.\r\n', b''}:
+                    lines.append(line)
+                self.server.received.append(b''.join(lines))
+                self.reply('250 queued')
+            else:
+                self.reply('250 ok')
+
+
+@pytest.fixture
+def smtp(settings):
+    server = socketserver.ThreadingTCPServer(('127.0.0.1', 0), SMTP)
+    server.received, server.refuse = [], False
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever,
+        kwargs={'poll_interval': 0.02}, daemon=True)
+    thread.start()
+    uri = config.get('email', 'uri')
+    config.set('email', 'uri', 'smtp://127.0.0.1:%s' % (
+            server.server_address[1]))
+    yield server
+    config.set('email', 'uri', uri)
+    server.shutdown()
+    server.server_close()
+
+
+def test_mail_delivered(smtp):
+    MailGateway(subject="1129 complaint", from_addr='cell@bhmis.invalid'
+        ).send('citizen@example.pk', TEXT)
+    raw, = smtp.received
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message['To'] == 'citizen@example.pk'
+    assert message['Subject'] == "1129 complaint"
+    assert message.get_content().strip() == TEXT
+
+
+def test_mail_refused_raises(smtp):
+    smtp.refuse = True
+    with pytest.raises(GatewayError, match="citizen@example.pk"):
+        MailGateway(from_addr='cell@bhmis.invalid').send(
+            'citizen@example.pk', TEXT)
+    assert smtp.received == []
+
+
+def test_mail_server_down_raises(settings):
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    uri = config.get('email', 'uri')
+    config.set('email', 'uri', 'smtp://127.0.0.1:%s' % port)
+    try:
+        with pytest.raises(GatewayError, match="not sent"):
+            MailGateway(from_addr='cell@bhmis.invalid').send(
+                'citizen@example.pk', TEXT)
+    finally:
+        config.set('email', 'uri', uri)
