@@ -181,7 +181,11 @@ def file_complaint(request, database_name):
     except Refused as refused:
         return refusal(refused, language)
     language = request_language(request, payload)
-    result = _file(request, database_name, payload, files, language)
+    # Checking a session opens its own transaction: before ours
+    user_id = request.user_id if (request.headers.get('Authorization')
+        or request.cookies) else None
+    result = _file(request, database_name, payload, files, language,
+        user_id)
     # with_transaction has committed: the number is now safe to give
     if isinstance(result, Refused):
         return refusal(result, language)
@@ -193,11 +197,11 @@ file_complaint.max_request_size = MAX_REQUEST
 
 @with_pool
 @with_transaction()
-def _file(request, pool, payload, files, language):
+def _file(request, pool, payload, files, language, user_id):
     Complaint = pool.get('bhmis.complaint')
     from .exceptions import ComplaintInputError
     with Transaction().set_context(language=language):
-        channels = (OFFICER_CHANNELS if is_officer(pool, request)
+        channels = (OFFICER_CHANNELS if is_officer(pool, user_id)
             else ('web',))
         values, errors = intake.validate(payload, files, language,
             channels=channels)
@@ -220,13 +224,10 @@ def _file(request, pool, payload, files, language):
             }
 
 
-def is_officer(pool, request):
-    "Tell whether the request has the session of a 1129 cell officer"
-    if not request.headers.get('Authorization') and not request.cookies:
-        return False
+def is_officer(pool, user_id):
+    "Tell whether the user of the request's session is a 1129 officer"
     User = pool.get('res.user')
     ModelData = pool.get('ir.model.data')
-    user_id = request.user_id
     if not user_id:
         return False
     officer = ModelData.get_id('bhmis_base', 'group_complaint_officer')
