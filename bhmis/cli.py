@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import attendance, database, demo, hooks, reports, server
+from . import attendance, backup, database, demo, hooks, reports, server
 from . import settings as settings_
 
 
@@ -213,6 +213,7 @@ def parser():
         help="as this user, under their record rules (default: 1, admin)")
     report.set_defaults(func=cmd_report)
     attendance.add_parser(commands)
+    backup.add_parser(commands)
     return root
 
 
