@@ -248,52 +248,54 @@ def set_facility_names(inst, name):
 
 
 def test_existing_database_refused_then_replaced(source, archive,
-        tmp_path_factory, demo_template):
+        restored):
     """An existing database is refused without --force and left as it
-    was; with --force it is replaced by the backup"""
-    target = copy_instance(tmp_path_factory, 'backup_target', demo_template)
-    try:
-        set_facility_names(target, 'Not restored')
-        refused = target.bhmis('restore', str(archive), '--db', target.db,
-            check=False)
-        assert refused.returncode == 1
-        assert "database %r already exists" % target.db in refused.stderr
-        assert "--force" in refused.stderr
-        assert {name for _, name in rows(target, 'bhmis_facility',
-                ['id', 'name'], limit=1000)} == {'Not restored'}
-        assert files(target) == {}
+    was; with --force it is replaced by the backup, file store included;
+    a backup that does not restore leaves it as it was"""
+    # The restored copy, changed since: facilities renamed, photo lost
+    target = restored
+    target.stop()
+    set_facility_names(target, 'Not restored')
+    for path in (target.var / 'db' / target.db).rglob('*'):
+        if path.is_file():
+            path.unlink()
+    refused = target.bhmis('restore', str(archive), '--db', target.db,
+        check=False)
+    assert refused.returncode == 1
+    assert "database %r already exists" % target.db in refused.stderr
+    assert "--force" in refused.stderr
+    assert {name for _, name in rows(target, 'bhmis_facility',
+            ['id', 'name'], limit=1000)} == {'Not restored'}
+    assert files(target) == {}
 
-        # Checksums right but a database that does not restore: the
-        # database in place is kept
-        unrestorable = make(target.var, {backup.DATABASE_MEMBERS[
-                    'postgresql' if POSTGRESQL else 'sqlite']: b'PGDMP no'},
-            backend='postgresql' if POSTGRESQL else 'sqlite')
-        failed = target.bhmis('restore', str(unrestorable), '--db',
-            target.db, '--force', check=False)
-        assert failed.returncode == 1
-        assert 'Traceback' not in failed.stderr
-        assert ("pg_restore failed, nothing was changed" if POSTGRESQL
-            else "the backed up SQLite database does not open"
-            ) in failed.stderr
-        assert {name for _, name in rows(target, 'bhmis_facility',
-                ['id', 'name'], limit=1000)} == {'Not restored'}
-        if POSTGRESQL:
-            assert databases_named(target) == [target.db]
+    # Checksums right but a database that does not restore: the database
+    # in place is kept
+    backend = 'postgresql' if POSTGRESQL else 'sqlite'
+    unrestorable = make(target.var, {
+            backup.DATABASE_MEMBERS[backend]: b'PGDMP no'}, backend=backend)
+    failed = target.bhmis('restore', str(unrestorable), '--db', target.db,
+        '--force', check=False)
+    assert failed.returncode == 1
+    assert 'Traceback' not in failed.stderr
+    assert ("pg_restore failed, nothing was changed" if POSTGRESQL
+        else "the backed up SQLite database does not open") in failed.stderr
+    assert {name for _, name in rows(target, 'bhmis_facility',
+            ['id', 'name'], limit=1000)} == {'Not restored'}
+    if POSTGRESQL:
+        assert databases_named(target) == [target.db]
 
-        replaced = target.bhmis('restore', str(archive), '--db', target.db,
-            '--force')
-        assert "database %r replaced" % target.db in replaced.stdout
-        columns = ['id', 'code', 'name']
-        assert (rows(target, 'bhmis_facility', columns, limit=1000)
-            == rows(source, 'bhmis_facility', columns, limit=1000))
-        assert list(files(target).values()) == [EVIDENCE]
-        if POSTGRESQL:
-            assert databases_named(target) == [target.db]
-        assert sorted(path.name for path in (target.var / 'db').iterdir()
-            ) == sorted([target.db] + ([] if POSTGRESQL
-                else ['%s.sqlite' % target.db]))
-    finally:
-        target.drop()
+    replaced = target.bhmis('restore', str(archive), '--db', target.db,
+        '--force')
+    assert "database %r replaced" % target.db in replaced.stdout
+    columns = ['id', 'code', 'name']
+    assert (rows(target, 'bhmis_facility', columns, limit=1000)
+        == rows(source, 'bhmis_facility', columns, limit=1000))
+    assert list(files(target).values()) == [EVIDENCE]
+    if POSTGRESQL:
+        assert databases_named(target) == [target.db]
+    assert sorted(path.name for path in (target.var / 'db').iterdir()) == (
+        [target.db] if POSTGRESQL
+        else sorted([target.db, '%s.sqlite' % target.db]))
 
 
 def test_truncated_or_corrupted_file_refused(archive, instance,
