@@ -469,3 +469,23 @@ def test_module_differences():
     assert lines[:2] == ["bhmis_base is 8.0.0 in the backup and 8.0.1 here",
         "bhmis_old is 8.0.0 in the backup and absent here"]
     assert "bhmis init" in lines[2]
+
+
+def test_pg_tool_of_the_server_version(tmp_path, monkeypatch):
+    """Debian's pg_dump of the server's version, else the oldest newer
+    one; none: the message names the package to install"""
+    for version in ('13', '15', '16'):
+        tool = tmp_path / version / 'bin' / 'pg_dump'
+        tool.parent.mkdir(parents=True)
+        tool.touch(mode=0o755)
+    monkeypatch.setattr(backup, 'DEBIAN_POSTGRESQL', tmp_path)
+    monkeypatch.setenv('PATH', str(tmp_path / 'empty'))
+    assert backup.pg_tool('pg_dump', 15) == (
+        tmp_path / '15' / 'bin' / 'pg_dump', 15)
+    assert backup.pg_tool('pg_dump', 14) == (
+        tmp_path / '15' / 'bin' / 'pg_dump', 15)
+    with pytest.raises(backup.BackupError) as raised:
+        backup.pg_tool('pg_dump', 17)
+    assert str(raised.value) == (
+        "pg_dump of PostgreSQL 17 or later not found (looked in %s/*/bin "
+        "and PATH): install Debian's postgresql-client-17" % tmp_path)
