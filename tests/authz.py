@@ -2,10 +2,12 @@
 """What the authorization suite (tests/test_authorization.py) is built from.
 
 - How a model is expected to be seen and changed: ``Scoped`` (through
-  paths to its facility or district), ``Summary`` (rows per district of
-  what the user sees), ``Resource`` (notes and attachments follow the
-  record they are on), ``Unscoped`` (catalogues: who reads, who edits),
-  ``NotOnRPC`` (wizard forms and internal tables).
+  paths to its facility or district; ``CellScoped`` the same but for the
+  1129 complaint cell, which sees every complaint), ``Summary`` (rows
+  per district of what the user sees), ``Resource`` (notes and
+  attachments follow the record they are on), ``Unscoped`` (catalogues:
+  who reads, who edits), ``NotOnRPC`` (wizard forms and internal
+  tables).
 - ``World``: the served database as the administrator reads it (the
   roles' scopes, every record with the values at its scope paths, the
   fields, the buttons) and the roles' RPC clients.
@@ -160,6 +162,22 @@ class Scoped(Expectation):
         read |= {leaf('districts', p) for p in (self.districts or ())}
         read |= {('empty', p, None) for p in self.empty}
         return read, set(self.write)
+
+
+@dataclass(frozen=True)
+class CellScoped(Scoped):
+    """Scoped, except for the 1129 complaint cell, which sees and handles
+    every complaint wherever it is, or with no place at all
+    (bhmis_complaints.scope)"""
+    cell: tuple = ('complaints',)
+
+    def readable(self, world, role, row):
+        return role.login in self.cell or super().readable(world, role, row)
+
+    def changeable(self, world, role, row, button=None):
+        if role.login in self.cell:
+            return True
+        return super().changeable(world, role, row, button=button)
 
 
 @dataclass(frozen=True)

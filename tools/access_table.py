@@ -36,16 +36,24 @@ TRYTON_MODELS = ('company.employee', 'attendance.line', 'attendance.sheet',
     'stock.location', 'stock.lot', 'product.product', 'ir.attachment',
     'ir.note', 'res.user')
 PERMISSIONS = ('read', 'create', 'write', 'delete')
+# The complaint models' rules let the 1129 cell see every record
+# (bhmis_complaints.scope)
+CELL_CONTEXT = 'bhmis_complaint_cell'
+CELL_NOTE = '; all for the 1129 cell'
+CELL_GROUP = 'BHMIS Complaint Officer'
 
 
 def demo_logins():
     "The demo users, in the order of the README"
     from bhmis_base.demo import DEMO_USERS
+    from bhmis_complaints.demo import FOCAL_USERS
     from bhmis_hr.demo import PROVINCIAL_HR
     from bhmis_inventory.demo_moves import BHU_KEEPER
     logins = ['admin'] + [u[0] for u in DEMO_USERS]
     logins.insert(logins.index('hr.quetta') + 1, PROVINCIAL_HR[0])
     logins.insert(logins.index('store.quetta') + 1, BHU_KEEPER[0])
+    logins[logins.index('complaints') + 1:logins.index('complaints') + 1] = [
+        u[0] for u in FOCAL_USERS]
     return logins
 
 
@@ -70,6 +78,8 @@ def model_scope(pool, model):
     from bhmis_base.scope import SCOPE_RULE_NAME, SCOPE_WRITE_RULE_NAME
     Rule = pool.get('ir.rule')
 
+    cell = []
+
     def leaves(name):
         rules = Rule.search([
                 ('rule_group.model', '=', model),
@@ -78,6 +88,8 @@ def model_scope(pool, model):
         found = []
         for rule in rules:
             rule_leaves(json.loads(rule.domain), found)
+            if CELL_CONTEXT in rule.domain:
+                cell.append(CELL_NOTE)
         return found
     seen, derived, empty = [], set(), []
     for path, operator, value, *reference in leaves(SCOPE_RULE_NAME):
@@ -107,7 +119,8 @@ def model_scope(pool, model):
             return 'as the record it is on (resource)', ''
         if Model._is_table_query():
             return 'not by a rule: a view, computed as the user', ''
-    return ', '.join(seen) + ''.join(empty), ', '.join(held)
+    return (', '.join(seen) + ''.join(empty) + ''.join(sorted(set(cell))),
+        ', '.join(held))
 
 
 def collect(pool):
@@ -224,7 +237,9 @@ def render(data):
             scope = data['scopes'][model][0]
             if scope.startswith('not by a rule'):
                 records = 'computed as the user'
-            elif not scope or role['unrestricted']:
+            elif not scope or role['unrestricted'] or (
+                    scope.endswith(CELL_NOTE)
+                    and CELL_GROUP in role['groups']):
                 records = 'all'
             elif data['scopes'][model][1]:
                 records = 'its scope; changes holding every end'
