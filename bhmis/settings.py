@@ -26,6 +26,7 @@ class Settings:
     max_requests: int = 10000
     access_log: str = ''
     metrics_networks: tuple = METRICS_NETWORKS
+    file_store: str = ''
 
     @property
     def backend(self):
@@ -59,6 +60,16 @@ class Settings:
     def prometheus_dir(self):
         "prometheus_client's files shared by the web workers"
         return self.var / 'prometheus'
+
+    @property
+    def database_path(self):
+        """Tryton's [database] path: the SQLite files, and Tryton's file
+        store (attachments, evidence photos).  On PostgreSQL `file_store`
+        may name a folder shared by every app node (NFS, ...); on SQLite,
+        one node only, the files stay beside the database"""
+        if self.backend == 'postgresql' and self.file_store:
+            return Path(self.file_store).resolve()
+        return self.sqlite_path
 
     @property
     def trytond_conf(self):
@@ -97,6 +108,7 @@ def load(environ=os.environ):
         timeout=int(get('timeout', 120)),
         max_requests=int(get('max_requests', 10000)),
         access_log=get('access_log', ''),
+        file_store=get('file_store', ''),
         metrics_networks=tuple(network.strip() for network in get(
                 'metrics_networks', ','.join(METRICS_NETWORKS)).split(',')
             if network.strip()),
@@ -111,12 +123,13 @@ def write_trytond_conf(settings):
         if not parser.has_section(section):
             parser.add_section(section)
     parser.set('database', 'uri', settings.database_uri)
-    parser.set('database', 'path', str(settings.sqlite_path))
+    parser.set('database', 'path', str(settings.database_path))
     parser.set('web', 'listen', '%s:%s' % (settings.host, settings.port))
     parser.set('web', 'root', str(settings.sao_root))
     parser.set('queue', 'worker', str(settings.queue_worker))
     settings.var.mkdir(parents=True, exist_ok=True)
     settings.sqlite_path.mkdir(parents=True, exist_ok=True)
+    settings.database_path.mkdir(parents=True, exist_ok=True)
     with open(settings.trytond_conf, 'w') as fp:
         fp.write("# Written by `bhmis` from config/; edit those instead.\n")
         parser.write(fp)
