@@ -86,9 +86,9 @@ def nodes(tmp_path_factory, demo_template):
 
 @pytest.fixture(scope='module')
 def cron_armed(nodes):
-    """The jobs of CRON_METHODS made due now, with their logs counted
-    before: both nodes' trytond-cron wake at the next minute (they sleep
-    to the minute) and find them due"""
+    """The jobs of CRON_METHODS made due at the start of a coming minute,
+    when both nodes' trytond-cron wake (they sleep to the minute), with
+    their logs counted before"""
     admin = nodes.a.rpc()
     jobs = admin.model('ir.cron', 'search_read',
         [('method', 'in', CRON_METHODS)], 0, None, None, ['method'])
@@ -96,10 +96,12 @@ def cron_armed(nodes):
     ids = [job['id'] for job in jobs]
     logs = {i: admin.model('ir.cron.log', 'search_count',
             [('cron', '=', i)]) for i in ids}
-    past = dt.datetime.now().replace(microsecond=0) - dt.timedelta(
-        minutes=1)
-    admin.model('ir.cron', 'write', ids, {'next_call': to_rpc(past)})
-    return SimpleNamespace(ids=ids, logs=logs, since=past)
+    now = dt.datetime.now()
+    tick = now.replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
+    if tick - now < dt.timedelta(seconds=10):
+        tick += dt.timedelta(minutes=1)
+    admin.model('ir.cron', 'write', ids, {'next_call': to_rpc(tick)})
+    return SimpleNamespace(ids=ids, logs=logs, tick=tick)
 
 
 def test_enrolment_on_a_checks_in_on_b(nodes, cron_armed):
@@ -249,7 +251,7 @@ def test_queued_tasks_run_once(nodes, cron_armed):
 
 
 def test_cron_job_runs_once(nodes, cron_armed):
-    """The jobs made due run once at the next minute, though both nodes'
+    """The jobs due at the start of a minute run once, though both nodes'
     trytond-cron wake then; their next call moves to their next day"""
     admin = nodes.a.rpc()
 
@@ -258,9 +260,15 @@ def test_cron_job_runs_once(nodes, cron_armed):
                 [('cron', '=', i)]) - cron_armed.logs[i]
             for i in cron_armed.ids}
     # The nodes' cron wake at the start of each minute
-    wait_for(lambda: all(logs().values()), 75, "cron runs")
+    wait_for(lambda: all(logs().values()), 150, "cron runs")
     time.sleep(3)
     assert set(logs().values()) == {1}, logs()
+    for log in admin.model('ir.cron.log', 'search_read',
+            [('cron', 'in', cron_armed.ids)], 0, len(cron_armed.ids),
+            [('id', 'DESC')], ['started']):
+        started = dt.datetime(*(log['started'][k] for k in
+                ('year', 'month', 'day', 'hour', 'minute', 'second')))
+        assert started >= cron_armed.tick, "run at the minute both woke"
     jobs = admin.model('ir.cron', 'read', cron_armed.ids, ['next_call'])
     now = dt.datetime.now()
     for job in jobs:
