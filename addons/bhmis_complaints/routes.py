@@ -32,6 +32,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from bhmis_attendance.ratelimit import RateLimiter
 
 from . import attachments, gateway, intake, tracking
+from .exceptions import ComplaintInputError, FeedbackRefused
 
 SECTION = 'bhmis_complaints'
 PATH = '/<database_name>/bhmis/complaints'
@@ -199,7 +200,6 @@ file_complaint.max_request_size = MAX_REQUEST
 @with_transaction()
 def _file(request, pool, payload, files, language, user_id):
     Complaint = pool.get('bhmis.complaint')
-    from .exceptions import ComplaintInputError
     with Transaction().set_context(language=language):
         channels = (OFFICER_CHANNELS if is_officer(pool, user_id)
             else ('web',))
@@ -298,7 +298,6 @@ complaint_feedback.max_request_size = MAX_SMALL_REQUEST
 @with_transaction()
 def _feedback(request, pool, number, values, language):
     Complaint = pool.get('bhmis.complaint')
-    from .exceptions import FeedbackRefused
     with Transaction().set_context(language=language):
         if Complaint.public_status(number) is None:
             return Refused('not_found')
@@ -351,7 +350,6 @@ inbound_sms.max_request_size = MAX_SMALL_REQUEST
 @with_transaction()
 def _sms(request, pool, phone, text):
     Complaint = pool.get('bhmis.complaint')
-    from .exceptions import ComplaintInputError
     language = 'ur' if any('\u0600' <= c <= '\u06ff' for c in text) else (
         'en')
     with Transaction().set_context(language=language):
