@@ -27,6 +27,7 @@ class Settings:
     access_log: str = ''
     metrics_networks: tuple = METRICS_NETWORKS
     file_store: str = ''
+    proxies: int = 0
 
     @property
     def backend(self):
@@ -109,6 +110,7 @@ def load(environ=os.environ):
         max_requests=int(get('max_requests', 10000)),
         access_log=get('access_log', ''),
         file_store=get('file_store', ''),
+        proxies=int(get('proxies', 0)),
         metrics_networks=tuple(network.strip() for network in get(
                 'metrics_networks', ','.join(METRICS_NETWORKS)).split(',')
             if network.strip()),
@@ -119,7 +121,7 @@ def write_trytond_conf(settings):
     "Write the Tryton configuration for these settings and return its path"
     parser = configparser.ConfigParser(interpolation=None)
     parser.read(CONFIG_DIR / 'trytond.conf')
-    for section in ('database', 'web', 'queue'):
+    for section in ('database', 'web', 'queue', 'cache'):
         if not parser.has_section(section):
             parser.add_section(section)
     parser.set('database', 'uri', settings.database_uri)
@@ -127,6 +129,18 @@ def write_trytond_conf(settings):
     parser.set('web', 'listen', '%s:%s' % (settings.host, settings.port))
     parser.set('web', 'root', str(settings.sao_root))
     parser.set('queue', 'worker', str(settings.queue_worker))
+    if settings.backend == 'postgresql':
+        # Every process (web workers, cron, queue worker, other nodes)
+        # drops a cache another cleared as soon as it commits, through
+        # PostgreSQL's notifications; Tryton's default syncs through a
+        # table every 5 minutes, so a facility taken from a user stayed
+        # theirs in the other processes until then
+        parser.set('cache', 'clean_timeout', '0')
+    if settings.proxies:
+        # The client's address (login attempts, rate limits, logs) from
+        # X-Forwarded-For. Only above 0: Tryton reads this file after its
+        # TRYTOND_* environment, which a 0 here would override
+        parser.set('web', 'num_proxies', str(settings.proxies))
     settings.var.mkdir(parents=True, exist_ok=True)
     settings.sqlite_path.mkdir(parents=True, exist_ok=True)
     settings.database_path.mkdir(parents=True, exist_ok=True)

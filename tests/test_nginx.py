@@ -11,7 +11,7 @@ answer with the security headers; /metrics, an over-size upload and weak
 TLS are refused; a node that is down gets a 502 and the next node answers.
 
 The app node runs as the documentation says, told it is behind one proxy
-(TRYTOND_WEB__NUM_PROXIES=1): it sees each client's own address.  The
+(BHMIS_PROXIES=1, Tryton's [web] num_proxies): it sees each client's own address.  The
 shared `demo_server`, without it, sees every client as the proxy.
 
 Run: python -m pytest tests/test_nginx.py
@@ -172,7 +172,7 @@ def certificate(tmp_path_factory):
 def node(tmp_path_factory, demo_template):
     "An app node, a copy of the small demo, told it is behind one proxy"
     inst = copy_instance(tmp_path_factory, 'nginx_node', demo_template)
-    inst.env['TRYTOND_WEB__NUM_PROXIES'] = '1'
+    inst.env['BHMIS_PROXIES'] = '1'
     inst.serve()
     yield inst
     inst.drop()
@@ -381,7 +381,7 @@ def test_oversize_bodies_get_413_from_nginx(proxy, node):
 
 def test_node_sees_the_client_address(proxy, node, demo_server,
         certificate, tmp_path):
-    """Behind nginx, with TRYTOND_WEB__NUM_PROXIES=1, the node logs (and
+    """Behind nginx, with BHMIS_PROXIES=1, the node logs (and
     counts failed logins and check-in rates by) the client's own address,
     not one the client makes up.  Without it (the shared demo server),
     every client is the proxy: one client's wrong passwords would count

@@ -25,11 +25,11 @@ import pytest
 from psycopg.types.json import Jsonb
 from skimage import data
 
+from tests.authz import call
 from tests.conftest import (
     DEMO_PASSWORD,
     Instance,
     copy_instance,
-    database_uri,
 )
 from tests.rpc import RPC, RPCError
 from tests.test_attendance_api import (
@@ -43,8 +43,6 @@ from tests.test_attendance_api import (
     to_rpc,
 )
 
-# Collected on PostgreSQL only, as conftest.py's POSTGRESQL_ONLY files
-__test__ = database_uri().startswith('postgresql')
 # A scheduled job of BHMIS, and two of Tryton's, made due at once; all
 # run daily or less often, so they run once in the test
 CRON_METHODS = ['bhmis.equipment|request_due_preventive',
@@ -174,6 +172,35 @@ def test_rename_on_a_reads_on_b(nodes, cron_armed):
     with pytest.raises(RPCError) as refused:
         on_b.model('bhmis.facility', 'read', [facility['id']], ['name'])
     assert refused.value.status == 401
+
+
+def test_scope_change_on_a_holds_on_b(nodes, cron_armed):
+    """A facility given to an in-charge on node A is theirs on node B,
+    and taken back on A it is refused on B at once: the record rules'
+    caches are cleared in every process through PostgreSQL's
+    notifications, not after Tryton's five-minute clean-up"""
+    admin = nodes.a.rpc()
+    user, = admin.model('res.user', 'search', [('login', '=', INCHARGE)],
+        0, None, None)
+    incharge = nodes.b.rpc(INCHARGE, DEMO_PASSWORD)
+    theirs = set(incharge.model('bhmis.facility', 'search', [], 0, None,
+            None))
+    other = next(f for f in admin.model('bhmis.facility', 'search', [],
+            0, None, [('id', 'ASC')]) if f not in theirs)
+
+    def sees_other():
+        return incharge.model('bhmis.facility', 'search',
+            [('id', '=', other)], 0, None, None) == [other]
+
+    admin.model('res.user', 'write', [user],
+        {'bhmis_facilities': [('add', [other])]})
+    wait_for(sees_other, SOON, "the given facility on node B")
+    admin.model('res.user', 'write', [user],
+        {'bhmis_facilities': [('remove', [other])]})
+    wait_for(lambda: not sees_other(), SOON,
+        "the facility taken back on node B")
+    answer = call(incharge, 'bhmis.facility', 'read', [other], ['name'])
+    assert answer.refused, answer
 
 
 def test_attachment_on_a_reads_on_b(nodes, cron_armed):
