@@ -38,6 +38,7 @@ from tests.authz import (
     SCOPE_WRITE_RULE_NAME,
     STATE_FIELDS,
     TALLY,
+    CellScoped,
     NotOnRPC,
     Resource,
     Scoped,
@@ -193,6 +194,20 @@ KNOWN_MODELS = {
     'product.product': CATALOGUE,
     'ir.attachment': Resource(),
     'ir.note': Resource(),
+    # bhmis_complaints: the 1129 cell sees every complaint; a DHO their
+    # districts', a focal person their facility's
+    'bhmis.complaint': CellScoped(('facility',), districts=('district',)),
+    'bhmis.complaint.transition': CellScoped(('complaint.facility',),
+        districts=('complaint.district',)),
+    'bhmis.complaint.escalation': CellScoped(('complaint.facility',),
+        districts=('complaint.district',)),
+    'bhmis.complaint.call': CellScoped(('complaint.facility',),
+        districts=('complaint.district',)),
+    'bhmis.complaint.category': CATALOGUE,
+    'bhmis.complaint.routing': Unscoped(
+        readers=('admin', 'complaints', 'dho.quetta', 'dho.pishin',
+            'focal.civil', 'manager'),
+        editors=('complaints',)),
     }
 SINGLETONS = ('bhmis.attendance.configuration',
     'bhmis.inventory.configuration')
@@ -207,6 +222,7 @@ TRYTON_MODELS = ('company.employee', 'attendance.line', 'attendance.sheet',
 # The demo roles (README): scoped to districts or facilities, or
 # province-wide; the provincial manager only reads
 SCOPED_ROLES = ('dho.quetta', 'incharge.civil', 'hr.quetta', 'store.quetta',
+    'focal.civil',
     'complaints')
 UNRESTRICTED_ROLES = ('manager', 'hr.province', 'dhis2')
 READ_ONLY_ROLES = ('manager',)
@@ -232,6 +248,10 @@ SECRET_FIELDS = {
     ('bhmis.attendance.face', 'photo'): BIOMETRIC_READERS,
     ('bhmis.attendance.event', 'evidence'): BIOMETRIC_READERS,
     ('bhmis.attendance.event', 'enrolled_photo'): BIOMETRIC_READERS,
+    # The complainant: the 1129 cell only (issue 14)
+    ('bhmis.complaint', 'complainant_name'): ('admin', 'complaints'),
+    ('bhmis.complaint', 'phone'): ('admin', 'complaints'),
+    ('bhmis.complaint', 'cnic'): ('admin', 'complaints'),
     }
 # Field types written back (a value as it is) and copied into a create
 WRITE_TYPES = ('char', 'text', 'integer', 'date', 'float', 'numeric',
