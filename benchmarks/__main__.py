@@ -22,10 +22,12 @@ from . import hr_import as import_bench
 from . import init as init_bench
 from . import inventory as inventory_bench
 from . import search as search_bench
+from . import serve as serve_bench
 
 BENCHMARKS = {'init': init_bench, 'search': search_bench,
     'hr': hr_bench, 'import': import_bench, 'face': face_bench,
-    'attendance': attendance_bench, 'inventory': inventory_bench}
+    'attendance': attendance_bench, 'serve': serve_bench,
+    'inventory': inventory_bench}
 README = Path(__file__).resolve().parent / 'README.md'
 START, END = '<!-- results:start -->', '<!-- results:end -->'
 COLUMNS = ['benchmark', 'backend', 'measure', 'value', 'baseline',

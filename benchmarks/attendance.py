@@ -87,12 +87,7 @@ def prepare(instance, log):
     from skimage import data
     Image.fromarray(data.astronaut()).save(path)
     instance.bhmis('attendance', 'enrol', '--employee', person, str(path))
-    output = instance.var / 'device.txt'
-    instance.run('sh', '-c', '"$0" -m bhmis.cli attendance device-add '
-        '--facility %s --liveness off > %s' % (facility, output),
-        _python())
-    key = [line.rsplit(' ', 1)[1] for line in output.read_text().splitlines()
-        if line.startswith('Device key')][0]
+    key = add_device(instance, facility)
     log('%s synthetic encodings' % (GALLERY - 1))
     rng = numpy.random.default_rng(20261126)
     vectors = rng.normal(size=(GALLERY - 1, 128)).astype(numpy.float32)
@@ -108,6 +103,17 @@ def prepare(instance, log):
             "(SELECT COUNT(id) FROM bhmis_attendance_face), last_face = "
             "(SELECT MAX(id) FROM bhmis_attendance_face)", ())])
     return key, vectors, [r[0] for r in rows]
+
+
+def add_device(instance, facility):
+    "A kiosk at the facility, liveness off; return its key"
+    output = instance.var / 'device.txt'
+    instance.run('sh', '-c', '"$0" -m bhmis.cli attendance device-add '
+        '--facility %s --liveness off > %s' % (facility, output),
+        _python())
+    return [line.rsplit(' ', 1)[1]
+        for line in output.read_text().splitlines()
+        if line.startswith('Device key')][0]
 
 
 def _python():
