@@ -246,11 +246,11 @@ class Served:
 
     def web_workers(self):
         "Pids of the processes that answer HTTP requests"
-        tree = children_map()
+        from tests.test_serve import children, cmdline
         pids, todo = [], [self.process.pid]
         while todo:
             pid = todo.pop()
-            kids = tree.get(pid, [])
+            kids = children(pid)
             todo.extend(kids)
             if not kids and 'cron' not in cmdline(pid) and (
                     'worker' not in cmdline(pid)
@@ -283,26 +283,6 @@ def served(instance, kind, workers, log):
         yield server
     finally:
         server.stop()
-
-
-def children_map():
-    tree = {}
-    for entry in Path('/proc').iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / 'stat').read_text().rsplit(')', 1)[1].split()
-        except OSError:
-            continue
-        tree.setdefault(int(fields[1]), []).append(int(entry.name))
-    return tree
-
-
-def cmdline(pid):
-    try:
-        return Path('/proc/%s/cmdline' % pid).read_text().replace('\0', ' ')
-    except OSError:
-        return ''
 
 
 def rss(pid):

@@ -31,10 +31,13 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
+from tests import test_browser as back_office
 from tests.conftest import DEMO_PASSWORD, ROOT, copy_instance, free_port
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT, BackOffice
+from tests.test_browser import TIMEOUT, BackOffice
 
 expect = sync_api.expect
+# The back office's browser fixture, one for the module
+browser = back_office.browser
 
 NGINX = shutil.which('nginx') or '/usr/sbin/nginx'
 CONFIG = ROOT / 'config' / 'nginx.conf'
@@ -185,17 +188,6 @@ def proxy(tmp_path_factory, node, certificate):
         *certificate)
     yield nginx
     nginx.stop()
-
-
-@pytest.fixture(scope='module')
-def browser():
-    expect.set_options(timeout=TIMEOUT)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-            headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    expect.set_options(timeout=5_000)
 
 
 class Through:

@@ -7,7 +7,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import ComplaintError
-from .scope import ComplaintScopedMixin
+from .scope import ComplaintLineMixin
 
 OUTCOMES = [
     ('satisfied', "Satisfied"),
@@ -16,12 +16,10 @@ OUTCOMES = [
     ]
 
 
-class Call(ComplaintScopedMixin, ModelSQL, ModelView):
+class Call(ComplaintLineMixin, ModelSQL, ModelView):
     "A follow-up call to the citizen"
     __name__ = 'bhmis.complaint.call'
     __string__ = "Follow-up Call"
-    _scope_facility = 'complaint.facility'
-    _scope_district = 'complaint.district'
 
     complaint = fields.Many2One('bhmis.complaint', "Complaint",
         required=True, ondelete='CASCADE',

@@ -9,15 +9,27 @@ from bhmis_base.guard import external_call
 
 from .complaint import ESCALATION_LEVELS, STATES
 from .exceptions import ComplaintError
-from .scope import ComplaintScopedMixin
+from .scope import ComplaintLineMixin
 
 
-class Transition(ComplaintScopedMixin, ModelSQL, ModelView):
+class WorkflowWritten:
+    "Records written by the complaint's workflow only, never by a user"
+    __slots__ = ()
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None,
+            external=False):
+        super().check_modification(mode, records, values=values,
+            external=external)
+        if external_call() and Transaction().user:
+            raise ComplaintError(gettext(
+                    'bhmis_complaints.msg_history_readonly'))
+
+
+class Transition(WorkflowWritten, ComplaintLineMixin, ModelSQL, ModelView):
     "A step of a complaint"
     __name__ = 'bhmis.complaint.transition'
     __string__ = "Complaint History"
-    _scope_facility = 'complaint.facility'
-    _scope_district = 'complaint.district'
 
     complaint = fields.Many2One('bhmis.complaint', "Complaint",
         required=True, readonly=True, ondelete='CASCADE')
@@ -37,22 +49,12 @@ class Transition(ComplaintScopedMixin, ModelSQL, ModelView):
             Index(t, (t.complaint, Index.Range()), (t.at, Index.Range())))
         cls._order = [('at', 'ASC'), ('id', 'ASC')]
 
-    @classmethod
-    def check_modification(cls, mode, records, values=None,
-            external=False):
-        super().check_modification(mode, records, values=values,
-            external=external)
-        if external_call() and Transaction().user:
-            raise ComplaintError(gettext(
-                    'bhmis_complaints.msg_history_readonly'))
 
-
-class Escalation(ComplaintScopedMixin, ModelSQL, ModelView):
+class Escalation(WorkflowWritten, ComplaintLineMixin, ModelSQL,
+        ModelView):
     "A complaint escalated to the district or the province, once each"
     __name__ = 'bhmis.complaint.escalation'
     __string__ = "Complaint Escalation"
-    _scope_facility = 'complaint.facility'
-    _scope_district = 'complaint.district'
 
     complaint = fields.Many2One('bhmis.complaint', "Complaint",
         required=True, readonly=True, ondelete='CASCADE')
@@ -70,12 +72,3 @@ class Escalation(ComplaintScopedMixin, ModelSQL, ModelView):
                 'bhmis_complaints.msg_escalation_unique'),
             ]
         cls._order = [('at', 'ASC'), ('id', 'ASC')]
-
-    @classmethod
-    def check_modification(cls, mode, records, values=None,
-            external=False):
-        super().check_modification(mode, records, values=values,
-            external=external)
-        if external_call() and Transaction().user:
-            raise ComplaintError(gettext(
-                    'bhmis_complaints.msg_history_readonly'))

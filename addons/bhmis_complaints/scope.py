@@ -49,3 +49,10 @@ class ComplaintScopedMixin(ScopedMixin):
         if is_cell_user():
             return
         super().check_button_scope(button, records)
+
+
+class ComplaintLineMixin(ComplaintScopedMixin):
+    "A record of a complaint (history, escalation, call): scoped by it"
+    __slots__ = ()
+    _scope_facility = 'complaint.facility'
+    _scope_district = 'complaint.district'
