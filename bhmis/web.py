@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """One WSGI application for everything BHMIS serves.
 
-- `/` the public site (until bhmis_website exists, a redirect to /admin/)
+- `/` the public site (bhmis_website: `/ur/`, `/en/`, `/static/`,
+  sitemap.xml, robots.txt), or a redirect to /admin/ where the served
+  database does not have it
 - `/admin/` the sao back-office client, talking to Tryton under /admin
 - `/<database>/rpc/` and `/<database>/...` Tryton's RPC and routes
 - `/health` and `/metrics` for load balancers and Prometheus
@@ -10,6 +12,7 @@ bhmis.wsgi_server serves it under gunicorn.
 """
 import io
 import json
+import os
 import re
 
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -202,8 +205,11 @@ def make_app(tryton_app, settings=None, probe=None):
     routes = metrics.RouteTemplates(getattr(tryton_app, 'url_map', None),
         mounts=(ADMIN_PREFIX,))
     tryton_app = RPCInputs(Buffered(tryton_app))
+    site = website(settings, tryton_app)
 
     def root(environ, start_response):
+        if site is not None:
+            return site(environ, start_response)
         if environ.get('PATH_INFO', '') in {'', '/'}:
             return redirect(ADMIN_PREFIX + '/')(environ, start_response)
         return tryton_app(environ, start_response)
@@ -212,3 +218,29 @@ def make_app(tryton_app, settings=None, probe=None):
             '/health': health.Health(probe),
             '/metrics': metrics.MetricsEndpoint(networks, database),
             })), routes)
+
+
+def website_assets():
+    "The website's npm files (`make install`): fonts, Leaflet"
+    from .settings import ROOT
+    return os.environ.get('BHMIS_WEBSITE_ASSETS') or str(
+        ROOT / 'var' / 'website' / 'node_modules')
+
+
+def website(settings, tryton_app):
+    """The public site (bhmis_website) of the settings' database, passing
+    what is not its own to tryton_app; None without the module"""
+    if settings is None:
+        return None
+    try:
+        from bhmis_website.site import Site
+    except ImportError:
+        return None
+    site = Site(settings.db, website_assets(), fallback=tryton_app)
+    from trytond.config import config
+    proxies = config.getint('web', 'num_proxies')
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        return ProxyFix(site, x_for=proxies, x_proto=proxies,
+            x_host=proxies, x_port=proxies)
+    return site
