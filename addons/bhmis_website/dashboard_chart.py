@@ -20,7 +20,7 @@ def _y(value):
 def _svg(width, height, title, description, body, ident):
     return Markup(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" '
-        'viewBox="0 0 {w} {h}" width="100%" role="img" '
+        'viewBox="0 0 {w} {h}" width="100%" role="img" direction="ltr" '
         'aria-labelledby="{i}-t {i}-d" focusable="false">'
         '<title id="{i}-t">{t}</title><desc id="{i}-d">{d}</desc>'
         '{b}</svg>').format(w=width, h=height, i=escape(ident),

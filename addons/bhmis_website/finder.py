@@ -134,11 +134,3 @@ def nearest(points, latitude, longitude, count=NEAREST):
     distances.sort(key=lambda d: (d[0], str(d[1])))
     return [(key, round(km, 1)) for km, key in distances[:count]]
 
-
-def map_points(facilities):
-    """The map's points [{code, name, lat, lon, type}] of facilities
-    [(code, name, lat, lon, type)] with GPS"""
-    return [{'code': code, 'name': name, 'lat': round(lat, 5),
-            'lon': round(lon, 5), 'type': type_}
-        for code, name, lat, lon, type_ in facilities
-        if lat is not None and lon is not None]

@@ -42,7 +42,7 @@ class PageCache:
 
     def get(self, key, compute):
         """The value of key, computed by compute() when missing or older
-        than the time to live"""
+        than the time to live; None (no such page) is not kept"""
         seconds = self.seconds
         now = self.clock()
         if seconds:
@@ -52,7 +52,7 @@ class PageCache:
                     return entry[1]
         value = compute()
         self.computed += 1
-        if seconds:
+        if seconds and value is not None:
             with self._lock:
                 self._entries[key] = (now, value)
                 self._entries.move_to_end(key)

@@ -124,3 +124,8 @@ class PageCacheTest(unittest.TestCase):
             cache.get(key, lambda: key)
         cache.get('a', lambda: 'again')
         self.assertEqual(cache.computed, 4, msg="the oldest was dropped")
+
+    def test_missing_pages_are_not_kept(self):
+        cache = PageCache(seconds=60, clock=lambda: 0)
+        self.assertIsNone(cache.get('nope', lambda: None))
+        self.assertEqual(cache.get('nope', lambda: 'now there'), 'now there')

@@ -78,9 +78,3 @@ class NearestTest(unittest.TestCase):
                         66.99)], ['NEAR', 'MID', 'FAR'])
         self.assertEqual(len(finder.nearest(points, 30, 66, count=1)), 1)
 
-    def test_map_points(self):
-        self.assertEqual(finder.map_points([
-                    ('A', 'Alpha', 30.123456789, 66.1, 'bhu'),
-                    ('B', 'Beta', None, None, 'rhc')]),
-            [{'code': 'A', 'name': 'Alpha', 'lat': 30.12346, 'lon': 66.1,
-                    'type': 'bhu'}])
