@@ -187,4 +187,5 @@ def _small_history(today):
                     'to_facility': rhc[0].id, 'to_department': "Emergency",
                     'date': today - dt.timedelta(days=15),
                     'reason': "Oxygen for the winter pneumonia cases."}])
+        Transfer.send([transfer])
         Transfer.do([transfer])

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Transfers of equipment between facilities: the done transfers are the
-item's past locations."""
+"""Transfers of equipment between facilities: the sending facility sends,
+the receiving facility confirms receipt (never the person who sent it),
+and the done transfers are the item's past locations."""
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 from bhmis_base.scope import ScopedMixin
 
@@ -13,7 +14,8 @@ from .exceptions import EquipmentTransferError
 
 STATES = [
     ('draft', "Draft"),
-    ('done', "Done"),
+    ('sent', "Sent"),
+    ('done', "Received"),
     ('cancelled', "Cancelled"),
     ]
 
@@ -24,8 +26,13 @@ class EquipmentTransfer(ScopedMixin, Workflow, ModelSQL, ModelView):
     _history = True
     # Both facilities see the transfer
     _scope_facility = ('from_facility', 'to_facility', 'equipment.facility')
-    # Sent only by who holds the item and the facility it goes to
+    # Prepared only by who holds the item and the facility it goes to
     _scope_write = ('equipment.facility', 'from_facility', 'to_facility')
+    # The item's facility sends (or recalls) it; the receiving facility
+    # confirms receipt, and never the person who sent it
+    _button_scope = dict.fromkeys(['send', 'cancel', 'draft'],
+        ('equipment.facility',)) | {'do': ('to_facility',)}
+    _button_segregation = {'do': ('sent_by',)}
     _states = {'readonly': Eval('state') != 'draft'}
 
     equipment = fields.Many2One('bhmis.equipment', "Equipment",
@@ -37,6 +44,10 @@ class EquipmentTransfer(ScopedMixin, Workflow, ModelSQL, ModelView):
     to_facility = fields.Many2One('bhmis.facility', "To Facility",
         required=True, ondelete='RESTRICT', states=_states,
         domain=[('status', '!=', 'closed')])
+    sent_by = fields.Many2One('res.user', "Sent By", readonly=True,
+        ondelete='RESTRICT')
+    received_by = fields.Many2One('res.user', "Received By", readonly=True,
+        ondelete='RESTRICT')
     to_department = fields.Char("To Department", strip=True, states=_states)
     date = fields.Date("Date", required=True, states=_states)
     reason = fields.Text("Reason", states=_states)
@@ -56,17 +67,23 @@ class EquipmentTransfer(ScopedMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.to_facility, Index.Range())),
                 })
         cls._transitions |= {
-            ('draft', 'done'),
+            ('draft', 'sent'),
+            ('sent', 'done'),
             ('draft', 'cancelled'),
+            ('sent', 'cancelled'),
             ('cancelled', 'draft'),
             }
         cls._buttons.update({
-                'do': {
+                'send': {
                     'invisible': Eval('state') != 'draft',
                     'depends': ['state'],
                     },
+                'do': {
+                    'invisible': Eval('state') != 'sent',
+                    'depends': ['state'],
+                    },
                 'cancel': {
-                    'invisible': Eval('state') != 'draft',
+                    'invisible': ~Eval('state').in_(['draft', 'sent']),
                     'depends': ['state'],
                     },
                 'draft': {
@@ -97,6 +114,7 @@ class EquipmentTransfer(ScopedMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def check_destination(cls, transfers):
+        "Refuse a transfer to where the item is, to a closed facility"
         for transfer in transfers:
             equipment = transfer.equipment
             if transfer.to_facility == equipment.facility:
@@ -126,10 +144,11 @@ class EquipmentTransfer(ScopedMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     @ModelView.button
-    @Workflow.transition('done')
-    def do(cls, transfers):
-        Equipment = Pool().get('bhmis.equipment')
+    @Workflow.transition('sent')
+    def send(cls, transfers):
+        "Send the items: they stay where they are until received"
         cls.check_destination(transfers)
+        cls.check_not_in_transit(transfers)
         moved = set()
         for transfer in transfers:
             if transfer.equipment in moved:
@@ -138,6 +157,37 @@ class EquipmentTransfer(ScopedMixin, Workflow, ModelSQL, ModelView):
                         equipment=transfer.equipment.rec_name))
             moved.add(transfer.equipment)
             transfer.from_facility = transfer.equipment.facility
+            transfer.sent_by = Transaction().user or None
+        cls.save(transfers)
+
+    @classmethod
+    def check_not_in_transit(cls, transfers):
+        "Refuse to send an item already sent and not yet received"
+        with without_check_access():
+            in_transit = cls.search([
+                    ('equipment', 'in', [t.equipment.id for t in transfers]),
+                    ('state', '=', 'sent'),
+                    ('id', 'not in', [t.id for t in transfers]),
+                    ], limit=1)
+        if in_transit:
+            raise EquipmentTransferError(gettext(
+                    'bhmis_inventory.msg_equipment_transfer_twice',
+                    equipment=in_transit[0].equipment.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('done')
+    def do(cls, transfers):
+        "Confirm receipt: the items move to the receiving facility"
+        Equipment = Pool().get('bhmis.equipment')
+        Equipment.check_not_condemned([t.equipment for t in transfers])
+        for transfer in transfers:
+            if transfer.to_facility.status == 'closed':
+                raise EquipmentTransferError(gettext(
+                        'bhmis_inventory.msg_equipment_transfer_closed',
+                        equipment=transfer.equipment.rec_name,
+                        facility=transfer.to_facility.rec_name))
+            transfer.received_by = Transaction().user or None
         cls.save(transfers)
         to_write = []
         for transfer in transfers:
@@ -145,7 +195,7 @@ class EquipmentTransfer(ScopedMixin, Workflow, ModelSQL, ModelView):
                         'facility': transfer.to_facility.id,
                         'department': transfer.to_department,
                         }))
-        # The item leaves the facilities of the user who sends it
+        # The receiving facility may not hold the facility it came from
         if to_write:
             with without_check_access():
                 Equipment.write(*to_write)

@@ -24,7 +24,10 @@ from bhmis_base.tests.tools import (
     create_facility,
     create_user,
 )
-from bhmis_inventory.exceptions import StoreScopeError
+from bhmis_inventory.exceptions import (
+    EquipmentTransferError,
+    StoreScopeError,
+)
 from bhmis_inventory.tests.flow_tools import (
     dispatch_draft,
     issue_draft,
@@ -85,7 +88,7 @@ class AuthorizationTestCase(DBTestCase):
             self.assertEqual(Transfer.search([]), [filed],
                 msg="seen from the receiving facility only")
             with self.assertRaises(ScopeError):
-                Transfer.do([Transfer(filed.id)])
+                Transfer.send([Transfer(filed.id)])
         self.assertEqual(Transfer.search([]), [filed],
             msg="nothing created")
         filed = Transfer(filed.id)
@@ -94,12 +97,17 @@ class AuthorizationTestCase(DBTestCase):
         self.assertEqual(Equipment(theirs.id).facility, facilities['p-dhq'],
             msg="the machine did not move")
 
-        # The keeper moves their own machine between their facilities
+        # The keeper sends their own machine between their facilities, and
+        # the in-charge of the receiving one confirms its receipt
+        incharge = create_user('incharge', 'group_facility_incharge',
+            facilities=[facilities['q-bhu']])
         with as_user(keeper):
             transfer, = Transfer.create([{'equipment': own.id,
                         'to_facility': facilities['q-bhu'].id,
                         'date': dt.date(2026, 11, 16)}])
-            Transfer.do([transfer])
+            Transfer.send([transfer])
+        with as_user(incharge):
+            Transfer.do([Transfer(transfer.id)])
         transfer = Transfer(transfer.id)
         self.assertEqual((transfer.state, transfer.from_facility),
             ('done', facilities['q-dhq']))
@@ -126,7 +134,7 @@ class AuthorizationTestCase(DBTestCase):
                 Transfer.write([Transfer(filed.id)],
                     {'reason': "We need it more"})
             with self.assertRaises(ScopeError):
-                Transfer.do([Transfer(filed.id)])
+                Transfer.send([Transfer(filed.id)])
         self.assertEqual(Transfer.search([]), [filed],
             msg="nothing created")
         filed = Transfer(filed.id)
@@ -134,6 +142,52 @@ class AuthorizationTestCase(DBTestCase):
             ('draft', "Needed there"))
         self.assertEqual(Equipment(dhq_item.id).facility,
             facilities['q-dhq'], msg="the machine stayed at the DHQ")
+
+    @with_transaction()
+    def test_sender_does_not_confirm_receipt(self):
+        """Issue 12 (9), equipment: whoever sends an item does not confirm
+        its receipt, nor does anyone without the receiving facility; the
+        item stays where it was until the receiving facility confirms"""
+        pool = Pool()
+        Transfer = pool.get('bhmis.equipment.transfer')
+        Equipment = pool.get('bhmis.equipment')
+        facilities = self.setup_facilities()
+        item = create_equipment('Q-1', facilities['q-dhq'])
+        keeper = create_user('keeper', 'group_store_keeper',
+            facilities=[facilities['q-dhq'], facilities['q-bhu']])
+        sender_side = create_user('dhq', 'group_store_keeper',
+            facilities=[facilities['q-dhq']])
+        receiver = create_user('incharge', 'group_facility_incharge',
+            facilities=[facilities['q-bhu']])
+        with as_user(keeper):
+            transfer, = Transfer.create([{'equipment': item.id,
+                        'to_facility': facilities['q-bhu'].id,
+                        'date': dt.date(2026, 11, 16)}])
+            Transfer.send([transfer])
+            with self.assertRaises(SegregationError):
+                Transfer.do([Transfer(transfer.id)])
+            # Sent and not received, it cannot be sent a second time
+            second, = Transfer.create([{'equipment': item.id,
+                        'to_facility': facilities['q-bhu'].id,
+                        'date': dt.date(2026, 11, 17)}])
+            with self.assertRaises(EquipmentTransferError):
+                Transfer.send([second])
+        with as_user(sender_side):
+            with self.assertRaises(ScopeError):
+                Transfer.do([Transfer(transfer.id)])
+        transfer = Transfer(transfer.id)
+        self.assertEqual((transfer.state, transfer.sent_by,
+                transfer.received_by, Equipment(item.id).facility),
+            ('sent', keeper, None, facilities['q-dhq']),
+            msg="still in transit at the sending facility")
+        self.assertEqual(Transfer(second.id).state, 'draft')
+
+        with as_user(receiver):
+            Transfer.do([Transfer(transfer.id)])
+        transfer = Transfer(transfer.id)
+        self.assertEqual((transfer.state, transfer.received_by,
+                Equipment(item.id).facility),
+            ('done', receiver, facilities['q-bhu']))
 
     @with_transaction()
     def test_equipment_status_not_written_directly(self):

@@ -245,6 +245,10 @@ class EquipmentTestCase(DBTestCase):
                         'to_department': "OPD",
                         'date': dt.date(2026, 2, 1),
                         'reason': "Needed there"}])
+            Transfer.send([transfer])
+            self.assertEqual((transfer.state, item.facility),
+                ('sent', facilities[source]),
+                msg="the item stays until received")
             Transfer.do([transfer])
             self.assertEqual((transfer.state, transfer.from_facility),
                 ('done', facilities[source]))
@@ -271,7 +275,7 @@ class EquipmentTestCase(DBTestCase):
                     'to_facility': facilities['p-dhq'].id}])
         Facility.close([facilities['p-dhq']])
         with self.assertRaises(EquipmentTransferError) as raised:
-            Transfer.do([transfer])
+            Transfer.send([transfer])
         self.assertIn('closed', str(raised.exception))
         self.assertEqual((item.facility, transfer.state),
             (facilities['q-dhq'], 'draft'), msg="nothing moved")
@@ -309,6 +313,7 @@ class EquipmentTestCase(DBTestCase):
         self.assertEqual(Transfer.search([]), [])
         transfer, = Transfer.create([{'equipment': own.id,
                     'to_facility': facilities['p-dhq'].id}])
+        Transfer.send([transfer])
         Transfer.do([transfer])
         with as_user(keeper):
             self.assertEqual(Equipment.search([]), [],
