@@ -5,7 +5,7 @@ import datetime as dt
 import unittest
 from decimal import Decimal
 
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessButtonError, AccessError
 from trytond.modules.company.tests import create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -398,6 +398,13 @@ class IndicatorsTestCase(unittest.TestCase):
         with as_user(other):
             self.assertEqual(Requisition.search([]), [],
                 msg="another facility's keeper sees nothing")
+        # A provincial manager reads requisitions; approving is the
+        # supplying store's
+        manager = create_user('manager', 'group_provincial_manager')
+        with as_user(manager):
+            self.assertEqual(Requisition.search([]), [requisition])
+            with self.assertRaises(AccessButtonError):
+                Requisition.approve([Requisition(requisition.id)])
         requisition = Requisition(requisition.id)
         self.assertEqual((requisition.state, requisition.shipment),
             ('submitted', None))
