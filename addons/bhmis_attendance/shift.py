@@ -16,7 +16,13 @@ from trytond.transaction import Transaction
 
 from bhmis_base.guard import GuardedMixin
 from bhmis_base.model import CodeNameMixin
-from bhmis_base.scope import ScopedMixin
+from bhmis_base.scope import (
+    PROVINCE_RULE_NAME,
+    ProvinceCatalogueMixin,
+    ScopedMixin,
+    install_scope_rule,
+    province_write_domain,
+)
 
 from . import daily
 from .exceptions import HolidayError, OfficialDutyError, ShiftError
@@ -29,7 +35,8 @@ SHIFT_KINDS = [
     ]
 
 
-class Shift(CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
+class Shift(ProvinceCatalogueMixin, CodeNameMixin, DeactivableMixin,
+        ModelSQL, ModelView):
     __name__ = 'bhmis.attendance.shift'
     __string__ = "Shift"
     kind = fields.Selection(SHIFT_KINDS, "Kind", required=True, sort=False,
@@ -77,6 +84,14 @@ class Holiday(GuardedMixin, ModelSQL, ModelView):
         ondelete='CASCADE',
         help="Only in this district (a local holiday); empty for the whole "
         "province.")
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        # A district's HR officer declares the local holidays of their
+        # districts; a province-wide holiday is the administrator's
+        install_scope_rule(cls.__name__, province_write_domain('district'),
+            name=PROVINCE_RULE_NAME, read=False)
 
     @classmethod
     def __setup__(cls):

@@ -36,6 +36,9 @@ from .guard import GuardedMixin, wrap_outermost
 SCOPE_RULE_NAME = "BHMIS: the user's districts and facilities"
 SCOPE_WRITE_RULE_NAME = (
     "BHMIS: changed only by who holds every end (create, write, delete)")
+PROVINCE_RULE_NAME = (
+    "BHMIS: a province catalogue, changed by province-wide users only "
+    "(create, write, delete)")
 
 
 def ends_domain(paths, facilities):
@@ -133,6 +136,28 @@ def install_scope_rule(model_name, domain, name=SCOPE_RULE_NAME, read=True):
                 [rule.domain], [encoded],
                 where=rule.rule_group == group_id))
     Pool().get('ir.rule')._domain_get_cache.clear()
+
+
+class ProvinceCatalogueMixin:
+    """A catalogue of the whole province (cadres, leave types, shifts):
+    everyone with access reads it, only province-wide users change it, so
+    that a district's officer does not change what every district uses"""
+    __slots__ = ()
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        install_scope_rule(cls.__name__, province_write_domain(),
+            name=PROVINCE_RULE_NAME, read=False)
+
+
+def province_write_domain(local=None):
+    """Return the PYSON rule domain of the records a user may change in a
+    province catalogue: all for province-wide users; for the others, the
+    records whose district path local is one of theirs, or none"""
+    clause = ([(local, 'in', Eval('districts', []))] if local
+        else [('id', '=', None)])
+    return [If(Eval('bhmis_unrestricted', False), [], clause)]
 
 
 class ScopedMixin(GuardedMixin):

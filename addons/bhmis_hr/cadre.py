@@ -3,6 +3,7 @@ from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 
 from bhmis_base.model import CodeNameMixin
+from bhmis_base.scope import ProvinceCatalogueMixin
 
 from .exceptions import BPSError
 
@@ -15,14 +16,16 @@ def check_bps(value, record_name):
                 record=record_name, bps=value))
 
 
-class Cadre(CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
+class Cadre(ProvinceCatalogueMixin, CodeNameMixin, DeactivableMixin,
+        ModelSQL, ModelView):
     __name__ = 'bhmis.cadre'
     __string__ = "Cadre"
     designations = fields.One2Many('bhmis.designation', 'cadre',
         "Designations")
 
 
-class Designation(CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
+class Designation(ProvinceCatalogueMixin, CodeNameMixin, DeactivableMixin,
+        ModelSQL, ModelView):
     __name__ = 'bhmis.designation'
     __string__ = "Designation"
     cadre = fields.Many2One('bhmis.cadre', "Cadre", required=True,

@@ -27,7 +27,7 @@ from trytond.transaction import Transaction
 
 from bhmis_base.bulk import BulkReadMixin
 from bhmis_base.model import CodeNameMixin
-from bhmis_base.scope import ScopedMixin
+from bhmis_base.scope import ProvinceCatalogueMixin, ScopedMixin
 
 from .exceptions import (
     LeaveBalanceError,
@@ -64,7 +64,8 @@ def year_days(table, year):
         (table.start_date <= last) & (table.end_date >= first))
 
 
-class LeaveType(CodeNameMixin, DeactivableMixin, ModelSQL, ModelView):
+class LeaveType(ProvinceCatalogueMixin, CodeNameMixin, DeactivableMixin,
+        ModelSQL, ModelView):
     __name__ = 'bhmis.leave.type'
     __string__ = "Leave Type"
     days_per_year = fields.Integer("Days per Year", required=True,

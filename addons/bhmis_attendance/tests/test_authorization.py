@@ -271,3 +271,50 @@ class AuthorizationTestCase(DBTestCase):
         self.assertEqual(RosterLine(bhu_line.id).shift, shift['EVENING'])
         self.assertEqual(len(Roster(civil_roster.id).lines), 1,
             msg="nothing added to the other facility's roster")
+
+    @with_transaction()
+    def test_hr_officer_reads_province_catalogues(self):
+        """Issue 12: a district's HR officer reads the province's cadres,
+        designations, leave types and shifts but does not change them; they
+        declare their own district's local holidays, not the province's or
+        another district's"""
+        pool = Pool()
+        Cadre = pool.get('bhmis.cadre')
+        Designation = pool.get('bhmis.designation')
+        LeaveType = pool.get('bhmis.leave.type')
+        Shift = pool.get('bhmis.attendance.shift')
+        Holiday = pool.get('bhmis.attendance.holiday')
+        quetta, pishin = create_district('QUETTA'), create_district('PISHIN')
+        officer = create_user('hr', 'group_hr_officer', districts=[quetta])
+        casual, = LeaveType.search([('code', '=', 'CASUAL')])
+        mo, = Designation.search([('code', '=', 'MO')])
+        morning, = Shift.search([('code', '=', 'MORNING')])
+        catalogues = [
+            (Cadre, mo.cadre, {'name': "Renamed"}),
+            (Designation, mo, {'name': "Renamed"}),
+            (LeaveType, casual, {'days_per_year': 200}),
+            (Shift, morning, {'start_time': dt.time(1, 0)}),
+            ]
+        with as_user(officer):
+            for Model, record, values in catalogues:
+                with self.subTest(model=Model.__name__):
+                    self.assertIn(record, Model.search([]))
+                    with self.assertRaises(AccessError):
+                        Model.write([Model(record.id)], values)
+                    with self.assertRaises(AccessError):
+                        Model.delete([Model(record.id)])
+            with self.assertRaises(AccessError):
+                LeaveType.create([{'code': 'EXTRA', 'name': "Extra",
+                            'days_per_year': 365}])
+            for district in [None, pishin]:
+                with self.subTest(district=district), \
+                        self.assertRaises(AccessError):
+                    Holiday.create([{'date': DAY, 'name': "Closed",
+                                'district': district and district.id}])
+            local, = Holiday.create([{'date': DAY, 'name': "Local fair",
+                        'district': quetta.id}])
+        self.assertEqual((LeaveType(casual.id).days_per_year,
+                Shift(morning.id).start_time, Designation(mo.id).name !=
+                "Renamed"), (20, morning.start_time, True))
+        # (a refused create is rolled back with the request's transaction)
+        self.assertEqual(Holiday(local.id).district, quetta)
