@@ -208,6 +208,11 @@ KNOWN_MODELS = {
         readers=('admin', 'complaints', 'dho.quetta', 'dho.pishin',
             'focal.civil', 'manager'),
         editors=('complaints',)),
+    # bhmis_website: published to the public; changed by the web editors
+    # (no demo role)
+    'bhmis.web.page': CATALOGUE,
+    'bhmis.web.news': CATALOGUE,
+    'bhmis.web.document': CATALOGUE,
     }
 SINGLETONS = ('bhmis.attendance.configuration',
     'bhmis.inventory.configuration')

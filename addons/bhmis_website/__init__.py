@@ -6,6 +6,8 @@ content edited in the back office.
 Importing a page module registers its pages (routing.route); each area
 adds its own import line here."""
 from . import (  # noqa: F401
+    complaint_pages,
+    content_routes,
     dashboard_routes,  # noqa: F401
     facility_page_routes,
     finder_routes,

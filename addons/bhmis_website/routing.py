@@ -18,6 +18,8 @@ from werkzeug.routing import Map, Rule
 MAX_BODY = 64 * 1024
 ROUTES = []
 SITEMAPS = []
+# Functions giving more (label, address) links for the header's menu
+MENUS = []
 
 
 def route(path, methods=('GET',), language=True, max_body=MAX_BODY,

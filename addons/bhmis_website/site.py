@@ -64,7 +64,6 @@ class Site:
         self.forms = RateLimiter(rate=per_minute('form_rate', 20))
         self._installed = installed
         self._lock = threading.Lock()
-        self.menus = []
 
     def owns(self, path):
         "Tell whether path is the public site's (else Tryton's)"
@@ -103,9 +102,18 @@ class Site:
     def menu(self, page):
         "The header's links: (label, address)"
         _ = page._
-        items = [(_('Home'), page.url('/'))]
-        for provider in self.menus:
-            items.extend(provider(page))
+        items = [(_('Home'), page.url('/')),
+            (_('Find a facility'), page.url('/facilities')),
+            (_('File a complaint'), page.url('/complaints/new')),
+            (_('Track a complaint'), page.url('/complaints/track')),
+            (_('Dashboard'), page.url('/dashboard')),
+            (_('News'), page.url('/news/'))]
+        for provider in routing.MENUS:
+            try:
+                items.extend(provider(page))
+            except Exception:
+                # The error pages show a menu even when the database fails
+                logger.exception("website: menu")
         return items
 
     def __call__(self, environ, start_response):
@@ -151,12 +159,13 @@ class Site:
 
     def dispatch(self, page):
         request = page.request
+        if not self.pages.allow(request.remote_addr):
+            drain(request)
+            return self.error_page(page, 429)
         adapter = self.url_map.bind_to_environ(request.environ)
         endpoint, arguments = adapter.match()
         arguments.pop('lang', None)
         func = self.endpoints[endpoint]
-        if not self.pages.allow(request.remote_addr):
-            return self.error_page(page, 429)
         if request.method == 'POST':
             if (request.content_length or 0) > func.max_body:
                 drain(request)
