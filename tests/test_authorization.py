@@ -203,6 +203,10 @@ KNOWN_MODELS = {
         districts=('complaint.district',)),
     'bhmis.complaint.call': CellScoped(('complaint.facility',),
         districts=('complaint.district',)),
+    # The SMS to the citizen: read with the complaint, written by the
+    # system only
+    'bhmis.complaint.message': CellScoped(('complaint.facility',),
+        districts=('complaint.district',)),
     'bhmis.complaint.category': CATALOGUE,
     'bhmis.complaint.routing': Unscoped(
         readers=('admin', 'complaints', 'dho.quetta', 'dho.pishin',

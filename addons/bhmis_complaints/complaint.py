@@ -483,7 +483,8 @@ class Complaint(ComplaintScopedMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def record_transitions(cls, complaints, before, state, at=None,
             user=None):
-        "Write the history of the step and clear its reason and reply"
+        """Write the history of the step and clear its reason and reply;
+        return the transitions written"""
         pool = Pool()
         Transition = pool.get('bhmis.complaint.transition')
         at = at or cls.now()
@@ -500,10 +501,11 @@ class Complaint(ComplaintScopedMixin, Workflow, ModelSQL, ModelView):
                     'public_reply': complaint.public_reply,
                     })
         with without_check_access():
-            Transition.create(vlist)
+            transitions = Transition.create(vlist)
             super().write(complaints, {'reason': None, 'public_reply': None})
         # The clocks read the history just written
         cls.refresh_clocks(cls.browse([c.id for c in complaints]))
+        return transitions
 
     @classmethod
     def _require(cls, complaints, name, message):

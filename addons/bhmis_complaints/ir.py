@@ -28,6 +28,8 @@ class Cron(metaclass=PoolMeta):
                 ('bhmis.complaint|escalate', "Escalate Overdue Complaints"),
                 ('bhmis.complaint|close_without_feedback',
                     "Close Resolved Complaints Without Feedback"),
+                ('bhmis.complaint.message|send_pending',
+                    "Send Pending Complaint Messages"),
                 ])
 
 

@@ -154,7 +154,21 @@ class Complaint(metaclass=PoolMeta):
                 'filed_at': iso(complaint.filed_at),
                 'resolve_by': iso(complaint.resolve_by),
                 'history': complaint.public_history(),
+                'duplicate_of': complaint.public_original(),
                 }
+
+    def public_original(self):
+        """The number, status and resolve-by date of the original of a
+        complaint merged into it, else None"""
+        original = self.duplicate_of
+        if (self.state != 'rejected' or self.reject_reason != 'duplicate'
+                or not original):
+            return None
+        return {
+            'tracking_number': original.tracking_number,
+            'status': original.state,
+            'resolve_by': iso(original.resolve_by),
+            }
 
     @classmethod
     def give_feedback(cls, number, satisfied, rating, comment):

@@ -15,7 +15,8 @@ is committed.
   with the shared secret (gateway.py) -> 200, or 403
 
 Each client address is rate-limited (429) and requests are size-capped
-(413) before the database is opened.
+(413) before the database is opened; a phone number filing on the web is
+rate-limited too (429; `phone_rate` an hour, 5 by default).
 """
 import json
 import os
@@ -61,6 +62,10 @@ def per_minute(option, default):
 filing = RateLimiter(rate=per_minute('api_rate', 20))
 lookups = RateLimiter(rate=per_minute('lookup_rate', 120))
 wrong_secrets = RateLimiter(rate=per_minute('secret_failures', 10))
+# Per phone number and hour: complaints filed on the web with that number
+# (an officer keying in calls is not limited)
+phones = RateLimiter(rate=max(1, config.getint(SECTION, 'phone_rate',
+            default=5) // WORKERS), per=3600.0)
 
 
 class Refused(Exception):
@@ -207,6 +212,9 @@ def _file(request, pool, payload, files, language, user_id):
             channels=channels)
         if errors:
             return Refused('invalid', errors=errors)
+        if (values.get('phone') and values['channel'] == 'web'
+                and not phones.allow(values['phone'])):
+            return Refused('rate_limited')
         try:
             complaint = Complaint.file_public(values)
         except ComplaintInputError as error:
