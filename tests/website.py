@@ -4,10 +4,14 @@ website (`website_server`), a phone-sized Chromium page in Urdu or English
 (`phone`), axe-core's accessibility check (`axe_violations`) and the bytes
 a page loads (`page_weight`).
 
-A test file uses them by importing them:
+A test file uses them by naming them at its top:
 
-    from tests.website import (  # noqa: F401
-        browser, website_server, phone, axe_violations, page_weight)
+    from tests import website
+    from tests.website import axe_violations, page_weight
+
+    browser = website.browser
+    phone = website.phone
+    website_server = website.website_server
 
     def test_finder(phone):
         page = phone('ur')                   # a 360 px page, Urdu browser
