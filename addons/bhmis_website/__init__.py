@@ -9,6 +9,7 @@ from . import (  # noqa: F401
     complaint_pages,
     content_routes,
     dashboard_routes,  # noqa: F401
+    dashboard_twin,
     facility_page_routes,
     finder_routes,
     home,  # noqa: F401

@@ -39,6 +39,8 @@ DEFINITIONS = {
     "filed.",
     }
 MONTHS = 13
+# A share the public does not see: its denominator is under the threshold
+FEW = 'few'
 
 
 def month_start(date):
@@ -58,10 +60,17 @@ def months(today, count=MONTHS):
 
 def share(numerator, denominator, threshold=0):
     """numerator over denominator in percent (one decimal), None without
-    a denominator or when it is under threshold"""
-    if not denominator or denominator < threshold:
+    a denominator, FEW when it is under threshold"""
+    if not denominator:
         return None
+    if denominator < threshold:
+        return FEW
     return round(100 * numerator / denominator, 1)
+
+
+def known(value):
+    "Whether value is a percentage (not unknown, not suppressed)"
+    return value is not None and value != FEW
 
 
 def add(pairs, key, numerator, denominator):
@@ -93,8 +102,8 @@ def row(measures, month, threshold=0):
 
 def score(values):
     "The mean of the measures known, or None"
-    known = [v for v in values.values() if v is not None]
-    return round(sum(known) / len(known), 1) if known else None
+    shares = [v for v in values.values() if known(v)]
+    return round(sum(shares) / len(shares), 1) if shares else None
 
 
 def ranked(rows, by='score'):
@@ -102,7 +111,8 @@ def ranked(rows, by='score'):
     measure `by` (or the score), unknown last, with their rank (equal
     values share a rank)"""
     def value(item):
-        return item['score'] if by == 'score' else item['values'].get(by)
+        found = item['score'] if by == 'score' else item['values'].get(by)
+        return found if known(found) else None
     ordered = sorted(rows, key=lambda r: (value(r) is None,
             -(value(r) or 0), r['name']))
     rank, previous = 0, object()

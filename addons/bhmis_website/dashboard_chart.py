@@ -3,13 +3,19 @@
 (the site's Content-Security-Policy allows neither inline), a title and a
 description for screen readers, and text in the page's direction.
 
-Values are percentages (0-100) or None (unknown or suppressed: a gap,
-never a zero).  markupsafe escapes every text put in the drawing."""
+Values are percentages (0-100), None (unknown) or 'few' (suppressed):
+both a gap, never a zero.  markupsafe escapes every text put in the drawing."""
 from markupsafe import Markup, escape
 
 WIDTH, HEIGHT = 320, 140
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 28, 8, 8, 22
 BAR_HEIGHT, BAR_GAP, LABEL_WIDTH = 14, 4, 120
+
+
+def _text(value):
+    if isinstance(value, (int, float)):
+        return '%s%%' % value
+    return '<5' if value else '–'
 
 
 def _y(value):
@@ -44,7 +50,7 @@ def line_chart(points, title, ident, label=str):
     segment = []
     segments = [segment]
     for index, (_, value) in enumerate(points):
-        if value is None:
+        if not isinstance(value, (int, float)):
             segment = []
             segments.append(segment)
             continue
@@ -66,8 +72,7 @@ def line_chart(points, title, ident, label=str):
                     'text-anchor="{a}">{t}</text>').format(
                     x=x, y=HEIGHT - 6, a=anchor,
                     t=label(points[index][0])))
-    description = '; '.join('%s: %s' % (label(key),
-            '–' if value is None else '%s%%' % value)
+    description = '; '.join('%s: %s' % (label(key), _text(value))
         for key, value in points)
     return _svg(WIDTH, HEIGHT, title, description, ''.join(parts), ident)
 
@@ -84,17 +89,16 @@ def bar_chart(bars, title, ident):
                 '<text class="label" x="{x}" y="{y}" text-anchor="end">'
                 '{n}</text>').format(x=LABEL_WIDTH - 4,
                 y=y + BAR_HEIGHT - 3, n=name))
-        if value is not None:
+        number = value if isinstance(value, (int, float)) else 0
+        if number:
             parts.append(Markup(
                     '<rect class="bar" x="{x}" y="{y}" width="{w}" '
                     'height="{h}"/>').format(x=LABEL_WIDTH, y=y,
-                    w=round(inner * value / 100, 1), h=BAR_HEIGHT))
+                    w=round(inner * number / 100, 1), h=BAR_HEIGHT))
         parts.append(Markup(
                 '<text class="value" x="{x}" y="{y}">{v}</text>').format(
-                x=LABEL_WIDTH + (inner * (value or 0) / 100) + 3,
-                y=y + BAR_HEIGHT - 3,
-                v='–' if value is None else '%s%%' % value))
-    description = '; '.join('%s: %s' % (name,
-            '–' if value is None else '%s%%' % value)
+                x=round(LABEL_WIDTH + inner * number / 100 + 3, 1),
+                y=y + BAR_HEIGHT - 3, v=_text(value)))
+    description = '; '.join('%s: %s' % (name, _text(value))
         for name, value in bars)
     return _svg(WIDTH, height, title, description, ''.join(parts), ident)

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The dashboard's tables as CSV (open data): UTF-8 with a byte order mark
 so that spreadsheets read Urdu names, one header row, percentages as
-numbers, an empty cell for unknown or suppressed figures, and cells that
-a spreadsheet would run as a formula written as text."""
+numbers, an empty cell for an unknown figure and "<5" for one the public
+does not see, and cells that a spreadsheet would run as a formula written
+as text."""
 import csv
 import io
 
@@ -12,6 +13,8 @@ FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
 def cell(value):
     if value is None:
         return ''
+    if value == 'few':
+        return '<5'
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value

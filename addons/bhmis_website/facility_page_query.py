@@ -4,6 +4,7 @@ and the live sections switched on, as plain data."""
 from trytond.pool import Pool
 
 from . import finder, live, live_sections
+from .finder_query import public_name
 
 
 def read(code, suppress=True):
@@ -32,7 +33,7 @@ def read(code, suppress=True):
         if s.strip()]
     return {
         'code': facility.code,
-        'name': facility.rec_name,
+        'name': public_name(facility),
         'type': types.get(facility.type),
         'level': levels.get(facility.level),
         'district': facility.district.rec_name,

@@ -34,11 +34,18 @@ def choices(search):
     return districts, tehsils, types
 
 
+def public_name(facility):
+    "The facility's name in the reader's language, without its code"
+    if Transaction().language == 'ur' and facility.name_ur:
+        return facility.name_ur
+    return facility.name
+
+
 def summary(facility, labels, km=None):
     "What a result shows of a facility"
     return {
         'code': facility.code,
-        'name': facility.rec_name,
+        'name': public_name(facility),
         'type': labels.get(facility.type, facility.type),
         'district': facility.district.rec_name,
         'tehsil': facility.tehsil.rec_name if facility.tehsil else None,
@@ -75,7 +82,7 @@ def points(search):
         order=[('code', 'ASC')], limit=MAX_POINTS)
     result, districts = [], {}
     for facility in records:
-        result.append([facility.code, facility.rec_name,
+        result.append([facility.code, public_name(facility),
                 round(facility.latitude, 5), round(facility.longitude, 5)])
         sums = districts.setdefault(facility.district.rec_name, [0, 0, 0])
         sums[0] += facility.latitude

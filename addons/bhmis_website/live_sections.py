@@ -49,7 +49,7 @@ def tracer_facts(facility, date):
     Product = pool.get('product.product')
     tracers = Product.search([('tracer', '=', True)],
         order=[('code', 'ASC'), ('id', 'ASC')])
-    rows = [(p.id, p.code, p.rec_name) for p in tracers]
+    rows = [(p.id, p.code, p.name) for p in tracers]
     store = facility.store
     if not store or not tracers:
         return rows, {}

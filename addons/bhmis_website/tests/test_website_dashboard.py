@@ -21,7 +21,7 @@ class FiguresTest(unittest.TestCase):
     def test_share_and_threshold(self):
         self.assertEqual(dashboard.share(2, 3), 66.7)
         self.assertIsNone(dashboard.share(0, 0))
-        self.assertIsNone(dashboard.share(3, 4, threshold=5),
+        self.assertEqual(dashboard.share(3, 4, threshold=5), dashboard.FEW,
             msg="4 people: fewer than 5 for the public")
         self.assertEqual(dashboard.share(3, 5, threshold=5), 60.0)
 
@@ -43,9 +43,11 @@ class FiguresTest(unittest.TestCase):
         rows, total = dashboard.table(pairs, {1: 'Alpha', 2: 'Beta'}, NOV,
             threshold=5)
         beta, = [r for r in rows if r['name'] == 'Beta']
-        self.assertIsNone(beta['values']['sla'],
+        self.assertEqual(beta['values']['sla'], dashboard.FEW,
             msg="2 complaints resolved: not shown to the public")
-        self.assertIsNone(total['values']['sla'])
+        self.assertEqual(total['values']['sla'], dashboard.FEW)
+        self.assertIsNone(beta['values']['satisfaction'], msg="no data")
+        self.assertEqual(beta['score'], 70.0, msg="FEW is not in the score")
 
         rows, _ = dashboard.table(pairs, {1: 'Alpha', 2: 'Beta'}, NOV,
             by='posts')
@@ -80,8 +82,10 @@ class ChartTest(unittest.TestCase):
 
     def test_bar_chart(self):
         svg = dashboard_chart.bar_chart([('Quetta', 75.0),
-                ('<i>Zhob</i>', None)], 'Posts', 'c2')
+                ('<i>Zhob</i>', None), ('Pishin', dashboard.FEW)],
+            'Posts', 'c2')
         self.assertEqual(svg.count('<rect'), 1)
+        self.assertIn('Pishin: &lt;5', svg)
         self.assertIn('&lt;i&gt;Zhob', svg)
         self.assertIn('75.0%', svg)
 
@@ -90,10 +94,11 @@ class CsvTest(unittest.TestCase):
 
     def test_csv(self):
         text = dashboard_csv.write(['District', 'Attendance (%)'],
-            [['کوئٹہ', 70.5], ['=cmd()', None]])
+            [['کوئٹہ', 70.5], ['=cmd()', None], ['Zhob', dashboard.FEW]])
         self.assertTrue(text.startswith('\ufeffDistrict,Attendance (%)'))
         self.assertIn('کوئٹہ,70.5\r\n', text)
         self.assertIn("'=cmd(),\r\n", text, msg="no formula, no None")
+        self.assertIn("Zhob,<5\r\n", text)
 
 
 class PageCacheTest(unittest.TestCase):
@@ -129,3 +134,37 @@ class PageCacheTest(unittest.TestCase):
         cache = PageCache(seconds=60, clock=lambda: 0)
         self.assertIsNone(cache.get('nope', lambda: None))
         self.assertEqual(cache.get('nope', lambda: 'now there'), 'now there')
+
+
+class UrduTest(unittest.TestCase):
+    "Every text of the finder, facility and dashboard pages has its Urdu"
+
+    def texts(self):
+        import re
+        from pathlib import Path
+
+        from bhmis_website import finder_routes
+        folder = Path(dashboard.__file__).resolve().parent / 'templates'
+        pattern = re.compile(r'''_\((['"])(.+?)\1''')
+        found = set()
+        for name in ('finder.html', 'facility_page.html', 'dashboard.html'):
+            text = (folder / name).read_text('utf-8')
+            found |= {m[1] for m in pattern.findall(text)}
+        found |= set(dashboard.TITLES.values())
+        found |= set(dashboard.DEFINITIONS.values())
+        found |= set(finder_routes.ERRORS.values())
+        return found
+
+    def test_translated(self):
+        from bhmis_website import i18n
+        texts = self.texts()
+        self.assertGreater(len(texts), 60)
+        missing = sorted(t for t in texts
+            if i18n.translate('ur', t) == t)
+        self.assertEqual(missing, [])
+
+    def test_placeholders_kept(self):
+        from bhmis_website import i18n
+        self.assertEqual(i18n.translate('ur',
+                '%(working)s of %(total)s working', working=2, total=3),
+            '3 میں سے 2 کام کر رہے ہیں')
