@@ -217,9 +217,12 @@ KNOWN_MODELS = {
     'bhmis.web.page': CATALOGUE,
     'bhmis.web.news': CATALOGUE,
     'bhmis.web.document': CATALOGUE,
+    # The live sections' province-wide switches: read by everyone (the
+    # facility pages), changed by administrators only
+    'bhmis.website.live_configuration': CATALOGUE,
     }
 SINGLETONS = ('bhmis.attendance.configuration',
-    'bhmis.inventory.configuration')
+    'bhmis.inventory.configuration', 'bhmis.website.live_configuration')
 # Tryton's models holding BHMIS data, classified with the bhmis_* ones
 # (and every model a BHMIS scope rule is installed on)
 TRYTON_MODELS = ('company.employee', 'attendance.line', 'attendance.sheet',

@@ -85,7 +85,7 @@ def twin(request, database_name):
     language = languages.choose(request.headers.get('Accept-Language'))
     if not user_id:
         return refusal(401, language)
-    return _twin(request, user_id)
+    return _twin(request, database_name, user_id)
 
 
 @with_pool
