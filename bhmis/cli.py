@@ -122,6 +122,11 @@ def cmd_report(settings, options):
     if not initialised(settings):
         return 1
     render = dict(reports.available())[options.name]
+    if (options.date_from and options.date_to
+            and options.date_from > options.date_to):
+        print("bhmis: --from %s is after --to %s"
+            % (options.date_from, options.date_to), file=sys.stderr)
+        return 1
     context = {'language': options.language, '_check_access': True}
     with database.open_pool(settings, user=options.user_id,
             context=context) as (pool, transaction):
@@ -138,7 +143,8 @@ def cmd_report(settings, options):
         filename, data = render(options.name,
             district=found.get('bhmis.district'),
             facility=found.get('bhmis.facility'), year=options.year,
-            date=options.date, month=options.month)
+            date=options.date, month=options.month,
+            date_from=options.date_from, date_to=options.date_to)
     output = Path(options.output or filename)
     output.write_bytes(data)
     print("bhmis: %s written to %s" % (options.name, output))
@@ -208,6 +214,10 @@ def parser():
     report.add_argument('--month', type=month,
         help="the month of the absenteeism report, YYYY-MM (default this "
         "month)")
+    report.add_argument('--from', dest='date_from', type=date,
+        help="the first day of filing, YYYY-MM-DD (complaint reports)")
+    report.add_argument('--to', dest='date_to', type=date,
+        help="the last day of filing, included (complaint reports)")
     report.add_argument('--language', default='en', choices=['en', 'ur'])
     report.add_argument('--user-id', type=int, default=1,
         help="as this user, under their record rules (default: 1, admin)")

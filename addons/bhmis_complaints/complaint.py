@@ -15,6 +15,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from . import clock, tracking
+from . import phone as phones
 from .exceptions import ComplaintError
 from .scope import ComplaintScopedMixin
 
@@ -358,6 +359,15 @@ class Complaint(ComplaintScopedMixin, Workflow, ModelSQL, ModelView):
         if values.get('anonymous'):
             for name in IDENTITY_FIELDS:
                 values[name] = None
+        if values.get('phone'):
+            # Keyed in by the cell as the citizen says it: stored as the
+            # SMS gateway needs it
+            try:
+                values['phone'] = phones.normalise_mobile(values['phone'])
+            except ValueError:
+                raise ComplaintError(gettext(
+                        'bhmis_complaints.msg_phone_invalid',
+                        phone=values['phone']))
         return values
 
     @classmethod

@@ -128,6 +128,10 @@ MESSAGES = {
         "Too many requests from your address; try again in a minute.",
         "آپ کے پتے سے بہت زیادہ درخواستیں آئی ہیں؛ ایک منٹ بعد دوبارہ "
         "کوشش کریں۔"),
+    'phone_limited': (
+        "Too many complaints from this phone number; try again in an hour.",
+        "اس فون نمبر سے بہت زیادہ شکایات آئی ہیں؛ ایک گھنٹے بعد دوبارہ "
+        "کوشش کریں۔"),
     'utf8': (
         "The request is not valid UTF-8 text.",
         "درخواست درست UTF-8 متن نہیں ہے۔"),

@@ -60,17 +60,35 @@ def figures(complaints):
         }
 
 
-def _complaints(district=None, facility=None, year=None):
+def period_domain(year=None, date_from=None, date_to=None):
+    """The domain of the complaints filed in the year and from date_from
+    to date_to included (dates); refuse a period that ends before it
+    starts"""
+    if date_from and date_to and date_from > date_to:
+        raise ValueError("the period ends (%s) before it starts (%s)"
+            % (date_to, date_from))
+    domain = []
+    if year:
+        domain += [('filed_at', '>=', dt.datetime(year, 1, 1)),
+            ('filed_at', '<', dt.datetime(year + 1, 1, 1))]
+    if date_from:
+        domain.append(('filed_at', '>=',
+                dt.datetime.combine(date_from, dt.time())))
+    if date_to:
+        domain.append(('filed_at', '<', dt.datetime.combine(
+                    date_to + dt.timedelta(days=1), dt.time())))
+    return domain
+
+
+def _complaints(district=None, facility=None, year=None, date_from=None,
+        date_to=None):
     "The complaints the user reads, as dicts of what the reports need"
     Complaint = Pool().get('bhmis.complaint')
-    domain = []
+    domain = period_domain(year, date_from, date_to)
     if facility:
         domain.append(('facility', '=', facility.id))
     elif district:
         domain.append(('district', '=', district.id))
-    if year:
-        domain += [('filed_at', '>=', dt.datetime(year, 1, 1)),
-            ('filed_at', '<', dt.datetime(year + 1, 1, 1))]
     now = Complaint.now()
     rows = []
     for complaint in Complaint.search(domain,
@@ -98,10 +116,11 @@ FIGURES = ('filed', 'resolved', 'acknowledged_in_time',
     'reopened')
 
 
-def summary(district=None, facility=None, year=None, **_):
+def summary(district=None, facility=None, year=None, date_from=None,
+        date_to=None, **_):
     "Figures by category, district and month"
     groups = defaultdict(list)
-    for row in _complaints(district, facility, year):
+    for row in _complaints(district, facility, year, date_from, date_to):
         complaint = row['complaint']
         groups[(_name(complaint.category), _name(complaint.district),
                 row['month'])].append(row)
@@ -114,10 +133,11 @@ def summary(district=None, facility=None, year=None, **_):
     return headers, rows
 
 
-def sla(district=None, facility=None, year=None, **_):
+def sla(district=None, facility=None, year=None, date_from=None,
+        date_to=None, **_):
     "SLA compliance by district, and the province's (or scope's) total"
     groups = defaultdict(list)
-    every = _complaints(district, facility, year)
+    every = _complaints(district, facility, year, date_from, date_to)
     for row in every:
         groups[_name(row['complaint'].district)].append(row)
     headers = columns('bhmis_complaints', 'district', *FIGURES)
@@ -129,7 +149,8 @@ def sla(district=None, facility=None, year=None, **_):
     return headers, rows
 
 
-def register(district=None, facility=None, year=None, **_):
+def register(district=None, facility=None, year=None, date_from=None,
+        date_to=None, **_):
     "Every complaint, without who complained"
     states = selection_labels('bhmis.complaint', 'state')
     channels = selection_labels('bhmis.complaint', 'channel')
@@ -138,7 +159,7 @@ def register(district=None, facility=None, year=None, **_):
         'channel', 'category', 'district', 'facility', 'state',
         'resolve_by', 'days_open', 'escalated', 'rating')
     rows = []
-    for row in _complaints(district, facility, year):
+    for row in _complaints(district, facility, year, date_from, date_to):
         c = row['complaint']
         rows.append((c.tracking_number, c.filed_at,
                 channels.get(c.channel, c.channel), _name(c.category),
@@ -155,15 +176,19 @@ BUILDERS = {
     }
 
 
-def render(name, district=None, facility=None, year=None, **_):
-    "Return (file name, XLSX bytes) of the report name"
-    headers, rows = BUILDERS[name](
-        district=district, facility=facility, year=year)
+def render(name, district=None, facility=None, year=None, date_from=None,
+        date_to=None, **_):
+    """Return (file name, XLSX bytes) of the report name, of the
+    complaints filed in the year and from date_from to date_to included"""
+    headers, rows = BUILDERS[name](district=district, facility=facility,
+        year=year, date_from=date_from, date_to=date_to)
     title = gettext('bhmis_complaints.msg_report_%s'
         % name.split('-', 1)[1])
     scope = ', '.join(_name(r) for r in (district, facility) if r)
-    subtitle = '%s%s%s' % (scope + ' — ' if scope else '',
-        '%s — ' % year if year else '',
+    period = ' – '.join(d.isoformat() if d else '…'
+        for d in (date_from, date_to)) if (date_from or date_to) else ''
+    subtitle = '%s%s%s%s' % (scope + ' — ' if scope else '',
+        '%s — ' % year if year else '', period + ' — ' if period else '',
         Pool().get('ir.date').today().isoformat())
     data = write_table(title, headers, rows, subtitle=subtitle,
         right_to_left=Transaction().language == 'ur')

@@ -47,7 +47,8 @@ MAX_DRAIN = 64 * 1024 * 1024
 # timing does not tell which numbers exist
 LOOKUP_FLOOR = 0.15
 OFFICER_CHANNELS = intake.CHANNELS
-STATUS = {'too_large': 413, 'rate_limited': 429, 'not_found': 404,
+STATUS = {'too_large': 413, 'rate_limited': 429, 'phone_limited': 429,
+    'not_found': 404,
     'secret': 403, 'feedback_refused': 409}
 # Each web process counts for itself (see bhmis_attendance.routes)
 WORKERS = max(1, int(os.environ.get('BHMIS_WEB_WORKERS') or 1))
@@ -214,7 +215,7 @@ def _file(request, pool, payload, files, language, user_id):
             return Refused('invalid', errors=errors)
         if (values.get('phone') and values['channel'] == 'web'
                 and not phones.allow(values['phone'])):
-            return Refused('rate_limited')
+            return Refused('phone_limited')
         try:
             complaint = Complaint.file_public(values)
         except ComplaintInputError as error:

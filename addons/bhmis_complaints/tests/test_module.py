@@ -418,6 +418,9 @@ class ComplaintsTestCase(ModuleTestCase):
                     complaint.category.target_days)
         self.assertTrue(any(c.overdue for c in complaints))
         self.assertTrue(any(c.reopen_count for c in complaints))
+        self.assertEqual(
+            Pool().get('bhmis.complaint.message').search_count([]), 0,
+            msg="no SMS now for the demo's past complaints")
         self.assertEqual(demo.load('small', random.Random(2)), 0)
         focal, = Pool().get('res.user').search(
             [('login', '=', 'focal.civil')])

@@ -254,3 +254,18 @@ class NotificationTestCase(DBTestCase):
             with self.assertRaises(AccessError):
                 Message.search([])
         self.assertEqual(Message(message.id).state, 'pending')
+
+    @with_transaction()
+    def test_phone_keyed_in_is_normalised_or_refused(self):
+        "The cell keys in the number as said; a landline is refused"
+        Complaint = Pool().get('bhmis.complaint')
+        offices = setup_offices()
+        complaint = file(phone=None, callback_consent=False)
+        self.assertEqual(complaint.messages, ())
+        with as_user(offices['cell']):
+            Complaint.write([complaint], {'phone': '0333 123 4567'})
+            with self.assertRaises(ComplaintError) as refused:
+                Complaint.write([complaint], {'phone': '081-2836471'})
+            self.assertIn("081-2836471", str(refused.exception))
+        self.assertEqual(Complaint(complaint.id).phone, '+923331234567')
+
