@@ -12,6 +12,7 @@ from . import (
     dashboard_data,
     dashboard_view,
     live_cache,
+    live_sections,
 )
 from .routing import route
 
@@ -21,8 +22,7 @@ def figures(page):
     key = ('dashboard', page.site.database, page.language)
 
     def read(pool):
-        Date = pool.get('ir.date')
-        month_list = dashboard.months(Date.today())
+        month_list = dashboard.months(live_sections.today())
         pairs = dashboard_data.read(month_list)
         return {'months': month_list, 'names': dashboard_data.names(),
             'pairs': {k: {m: dict(v) for m, v in measures.items()}

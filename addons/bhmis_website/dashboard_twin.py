@@ -27,6 +27,7 @@ from . import (
     dashboard_view,
     i18n,
     languages,
+    live_sections,
     security,
 )
 from .render import environment
@@ -110,7 +111,7 @@ def _twin(request, pool, user_id):
             return refusal(400, language)
         except PermissionError:
             return refusal(403, language)
-        month_list = dashboard.months(pool.get('ir.date').today())
+        month_list = dashboard.months(live_sections.today())
         by = 'facility' if district else 'district'
         pairs = dashboard_data.read(month_list, by=by, district=district)
         names = dashboard_data.names(by, district)

@@ -13,7 +13,6 @@ def read(code, suppress=True):
     pool = Pool()
     Facility = pool.get('bhmis.facility')
     Configuration = pool.get('bhmis.website.live_configuration')
-    Date = pool.get('ir.date')
     facilities = Facility.search([('code', '=', code),
             ('type', 'in', list(finder.PUBLIC_TYPES)),
             ('status', '!=', 'closed')], limit=1)
@@ -26,7 +25,7 @@ def read(code, suppress=True):
     labels = dict(Facility.fields_get(['type', 'level']).items())
     types = dict(labels['type']['selection'])
     levels = dict(labels['level']['selection'])
-    today = Date.today()
+    today = live_sections.today()
     enabled = live.enabled_sections(Configuration.sections(),
         facility.website_sections())
     services = [s.strip() for s in (facility.services or '').splitlines()

@@ -13,7 +13,15 @@ import datetime as dt
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from bhmis_attendance.day import local_timezone
+
 from . import live
+
+
+def today():
+    """Today in the department's time zone (the website reads without a
+    company in its context: ir.date would give the UTC day)"""
+    return Pool().get('ir.date').today(timezone=local_timezone())
 
 
 def staff_facts(facility, date):
