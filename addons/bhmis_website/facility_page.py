@@ -10,6 +10,11 @@ from bhmis_base.guard import GuardedMixin
 from .live import SECTIONS
 
 
+def shown(value):
+    "A switch's value: on unless set off (SQLite reads booleans as 0/1)"
+    return value is None or bool(value)
+
+
 class Facility(metaclass=PoolMeta):
     __name__ = 'bhmis.facility'
     opening_hours = fields.Char("Opening Hours", translate=True,
@@ -50,8 +55,7 @@ class Facility(metaclass=PoolMeta):
 
     def website_sections(self):
         "{section: shown} of the facility's own switches"
-        return {s: getattr(self, 'website_' + s) is not False
-            for s in SECTIONS}
+        return {s: shown(getattr(self, 'website_' + s)) for s in SECTIONS}
 
 
 class LiveConfiguration(GuardedMixin, ModelSingleton, ModelSQL, ModelView):
@@ -87,4 +91,4 @@ class LiveConfiguration(GuardedMixin, ModelSingleton, ModelSQL, ModelView):
     def sections(cls):
         "{section: shown} province-wide"
         configuration = cls(1)
-        return {s: getattr(configuration, s) is not False for s in SECTIONS}
+        return {s: shown(getattr(configuration, s)) for s in SECTIONS}
