@@ -27,9 +27,9 @@ class Document(ModelSQL, ModelView):
     __name__ = 'bhmis.web.document'
     title = fields.Char("Title", required=True, translate=True, size=200)
     file_name = fields.Char("File Name", required=True, size=120)
-    data = fields.Binary("File", required=True, filename='file_name',
-        file_id='file_id')
-    file_id = fields.Char("File ID", readonly=True)
+    # In the database, not the file store: a document is small and
+    # copied with the database (backups, test copies)
+    data = fields.Binary("File", required=True, filename='file_name')
     page = fields.Many2One('bhmis.web.page', "Page", ondelete='CASCADE')
     news = fields.Many2One('bhmis.web.news', "News", ondelete='CASCADE')
 

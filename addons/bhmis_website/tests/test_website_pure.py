@@ -291,3 +291,28 @@ def test_tryton_paths_left_to_tryton(site):
     for path in ('/', '/ur/', '/en/news/', '/static/x', '/robots.txt',
             '/sitemap.xml'):
         assert site.owns(path), path
+
+
+def test_without_the_module_the_back_office_keeps_slash():
+    "A database without bhmis_website: / goes to /admin/ as before"
+    def tryton(environ, start_response):
+        start_response('200 OK', [('Content-Type', 'text/plain')])
+        return [b'tryton ' + environ['PATH_INFO'].encode()]
+    client = Client(Site('db', fallback=tryton, installed=False))
+    response = client.get('/')
+    assert response.status_code == 302
+    assert response.headers['Location'] == '/admin/'
+    assert client.get('/ur/').get_data() == b'tryton /ur/'
+    assert client.get('/db/rpc/').get_data() == b'tryton /db/rpc/'
+
+
+def test_with_the_module_tryton_keeps_its_paths():
+    def tryton(environ, start_response):
+        start_response('200 OK', [('Content-Type', 'text/plain')])
+        return [b'tryton ' + environ['PATH_INFO'].encode()]
+    client = Client(Site('db', fallback=tryton, installed=True))
+    assert client.get('/db/rpc/').get_data() == b'tryton /db/rpc/'
+    assert client.get('/db/bhmis/complaints/1129-AAAA-AAAA').get_data() == (
+        b'tryton /db/bhmis/complaints/1129-AAAA-AAAA')
+    assert client.get('/', headers={'Accept-Language': 'en'}).headers[
+        'Location'] == '/en/'
