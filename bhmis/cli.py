@@ -20,7 +20,10 @@ from . import settings as settings_
 def cmd_init(settings, options):
     settings_.write_trytond_conf(settings)
     created = database.create(settings)
-    password, generated = settings_.admin_password(settings)
+    # A password is made only for a database Tryton installs now: printed
+    # for an installed one, it would not be admin's
+    password, generated = settings_.admin_password(settings,
+        generate=created or not database.is_initialised(settings))
     database.upgrade(settings, password)
     with database.open_pool(settings, context={'language': 'en'}) as (
             pool, transaction):
@@ -37,6 +40,8 @@ def cmd_init(settings, options):
     if generated:
         print("bhmis: admin login: admin / %s  (also in %s, shown once)"
             % (password, settings.admin_password_file))
+    elif password is None:
+        print("bhmis: admin login: admin (password unchanged)")
     else:
         print("bhmis: admin login: admin (password from %s)" % (
                 'BHMIS_ADMIN_PASSWORD'

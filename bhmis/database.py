@@ -133,16 +133,20 @@ def is_initialised(settings):
 
 def upgrade(settings, password):
     """Activate or update every BHMIS module, with Urdu translations; on a
-    database that gains an extension, rebuild every index to use it"""
+    database that gains an extension, rebuild every index to use it.
+
+    Tryton gives admin the password only when it installs the database
+    (None: an installed database, whose admin keeps theirs)."""
     env = settings_.tryton_environ(settings)
     # create() adds them to a new database: added here, they are new to
     # a database made before
     reindex = bool(ensure_extensions(settings))
     with tempfile.NamedTemporaryFile('w', dir=settings.var,
             delete=False) as passfile:
-        passfile.write(password + '\n')
+        passfile.write((password or '') + '\n')
     try:
-        env['TRYTONPASSFILE'] = passfile.name
+        if password:
+            env['TRYTONPASSFILE'] = passfile.name
         admin = [sys.executable, '-m', 'bhmis.admin',
             '-c', str(settings.trytond_conf), '-d', settings.db]
         subprocess.run(admin + ['--activate-dependencies', '-l', 'ur',

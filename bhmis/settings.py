@@ -150,8 +150,10 @@ def write_trytond_conf(settings):
     return settings.trytond_conf
 
 
-def admin_password(settings, environ=os.environ):
-    """Return (password, generated) for the admin user.
+def admin_password(settings, environ=os.environ, generate=True):
+    """Return (password, generated) for the admin user: (None, False) when
+    none is configured and generate is false (a database whose admin has
+    a password already).
 
     A generated password is written once to var/admin-password (mode 0600).
     """
@@ -160,6 +162,8 @@ def admin_password(settings, environ=os.environ):
     path = settings.admin_password_file
     if path.exists():
         return path.read_text().strip(), False
+    if not generate:
+        return None, False
     password = secrets.token_urlsafe(12)
     settings.var.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

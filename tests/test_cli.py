@@ -102,11 +102,35 @@ def test_generated_admin_password(tmp_path):
         password = password_file.read_text().strip()
         assert oct(password_file.stat().st_mode & 0o777) == '0o600'
         assert password in result.stdout, "printed once"
-        assert password not in inst.bhmis('init').stdout, "only once"
+        again = inst.bhmis('init').stdout
+        assert password not in again, "only once"
+        assert "password from %s" % password_file in again
+        # Without the file, an installed database's admin keeps theirs: no
+        # new password is made or printed
+        password_file.unlink()
+        third = inst.bhmis('init').stdout
+        assert "admin login: admin (password unchanged)" in third
+        assert not password_file.exists()
         inst.serve()
         assert inst.rpc('admin', password).session
     finally:
         inst.drop()
+
+
+def test_admin_password_settings(tmp_path):
+    "The configured password, else the file's, else one made once"
+    from bhmis import settings
+    config = settings.load({'BHMIS_VAR': str(tmp_path)})
+    assert settings.admin_password(config, {'BHMIS_ADMIN_PASSWORD': 'x'}) \
+        == ('x', False)
+    assert settings.admin_password(config, {}, generate=False) \
+        == (None, False)
+    assert not config.admin_password_file.exists()
+    made, generated = settings.admin_password(config, {})
+    assert generated and len(made) >= 16
+    assert settings.admin_password(config, {}, generate=False) \
+        == (made, False)
+    assert settings.admin_password(config, {}) == (made, False)
 
 
 def test_serve_needs_init(instance):
