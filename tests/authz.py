@@ -241,6 +241,23 @@ class Unscoped(Expectation):
 
 
 @dataclass(frozen=True)
+class LocalCatalogue(Unscoped):
+    """Unscoped, except that an editor restricted to districts changes
+    only the records of their districts, not those of the whole province
+    (an empty district) nor another district's"""
+    district: str = 'district'
+
+    def paths(self):
+        return (self.district,)
+
+    def changeable(self, world, role, row, button=None):
+        if not super().changeable(world, role, row, button=button):
+            return False
+        return role.unrestricted or bool(
+            values_at(row, self.district) & role.districts)
+
+
+@dataclass(frozen=True)
 class NotOnRPC(Expectation):
     "A wizard form (transient) or an internal table: no RPC at all"
     why: str = 'transient'
