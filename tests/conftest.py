@@ -141,9 +141,12 @@ def initialised_template(tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
-def demo_template(tmp_path_factory):
-    "`bhmis init --demo small` done once for the session, to copy"
-    inst = Instance(tmp_path_factory.mktemp('template_demo'))
+def demo_template(tmp_path_factory, initialised_template):
+    """`bhmis init --demo small` done once for the session, to copy: on a
+    copy of the initialised database (an upgrade, as on a site that adds
+    the demo later), not a second installation of every module"""
+    inst = copy_instance(tmp_path_factory, 'template_demo',
+        initialised_template)
     inst.bhmis('init', '--demo', 'small')
     yield inst
     inst.drop()

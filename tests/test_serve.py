@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""`bhmis serve` under gunicorn: a killed worker is replaced, /health
+"""`bhmis serve` under gunicorn: a killed or hung worker is replaced, /health
 follows the database, /metrics counts, a missing database server is a
 one-line message."""
 import json
@@ -109,6 +109,33 @@ def test_killed_worker_replaced(served):
     served.stop()
     assert not [pid for pid in processes if os.path.exists(
                 '/proc/%s' % pid) and 'bhmis' in cmdline(pid)]
+
+
+def test_hung_worker_replaced(tmp_path_factory, initialised_template):
+    """A worker that stops answering (SIGSTOP: alive, silent) is killed by
+    gunicorn after the timeout and replaced; the server answers again"""
+    inst = copy_instance(tmp_path_factory, 'hung', initialised_template)
+    # Above a worker's boot (imports, before its first heartbeat) under load
+    inst.env['BHMIS_TIMEOUT'] = '15'
+    try:
+        inst.serve()
+        master = gunicorn_master(inst)
+        workers = wait_for(lambda: children(master), message="worker")
+        hung = workers[0]
+        os.kill(hung, signal.SIGSTOP)
+        wait_for(lambda: hung not in children(master), timeout=60,
+            message="hung worker killed")
+        replaced = wait_for(
+            lambda: [pid for pid in children(master) if pid not in workers],
+            message="new worker")
+        wait_for(lambda: get(inst, '/admin/')[0] == 200, message="answer")
+        assert inst.rpc().call('model.res.user.search_count', [], {}) >= 1
+        log = (inst.var / 'serve.log').read_text()
+        assert "WORKER TIMEOUT (pid:%s)" % hung in log
+        assert "Booting worker with pid: %s" % replaced[0] in log
+        assert inst.server.poll() is None, "bhmis serve still runs"
+    finally:
+        inst.drop()
 
 
 def test_metrics_served(served):
