@@ -29,6 +29,7 @@ from tests.conftest import DEMO_PASSWORD, copy_instance
 
 SECRET = 'inbound-' + uuid.uuid4().hex
 FILING_RATE = 200
+PHONE_RATE = 3
 FACILITY = 'QUETTA-BHU-001'
 DESCRIPTION = "No paracetamol or ORS at the dispensary for a week."
 # What the status page must never show
@@ -231,6 +232,7 @@ def server(tmp_path_factory, demo_template):
     inst = copy_instance(tmp_path_factory, 'complaints_api', demo_template)
     inst.env['TRYTOND_BHMIS_COMPLAINTS__SMS_INBOUND_SECRET'] = SECRET
     inst.env['TRYTOND_BHMIS_COMPLAINTS__API_RATE'] = str(FILING_RATE)
+    inst.env['TRYTOND_BHMIS_COMPLAINTS__PHONE_RATE'] = str(PHONE_RATE)
     try:
         inst.serve()
         yield inst
@@ -551,6 +553,24 @@ def test_sms_from_a_landline_refused(api, admin):
     assert reply.status == 400, reply
     assert 'phone' in reply.json['errors']
     assert counts(admin) == before
+
+
+def test_rate_limit_per_phone(api, admin):
+    """A phone number filing too often on the web is refused in the
+    request's language, writing nothing; another number still files"""
+    phone = '0345-7654321'
+    before = counts(admin)
+    replies = [api.file(good(phone=phone, language='ur'))
+        for _ in range(PHONE_RATE + 1)]
+    assert [r.status for r in replies] == [201] * PHONE_RATE + [429], \
+        replies
+    refused = replies[-1].json
+    assert refused['error'] == 'phone_limited'
+    assert refused['errors']['request'].startswith("اس فون نمبر سے")
+    assert counts(admin) == (before[0] + PHONE_RATE, before[1])
+    # The same number written otherwise is the same number
+    assert api.file(good(phone='+92 345 7654321')).status == 429
+    assert api.file(good(phone='0345-7654322')).status == 201
 
 
 # Rate limit (last: it uses up this address's allowance) -----------------

@@ -146,9 +146,20 @@ def _complaints(count, rng):
             values['complainant_name'] = rng.choice(NAMES)
             values['phone'] = '+9230%08d' % rng.randrange(10 ** 8)
         plans.append((values, state))
-    # Their citizens were told at the time: no SMS now
+    # Their citizens were told at the time: no SMS now, the
+    # acknowledgements recorded as sent then
     with Transaction().set_context({notification.QUIET: True}):
         complaints = Complaint.create([v for v, _ in plans])
+    pool.get('bhmis.complaint.message').create([{
+                'complaint': c.id,
+                'key': 'filed:%s' % c.id,
+                'kind': 'acknowledgement',
+                'text': c._message_text('msg_sms_acknowledgement',
+                    days=c.category.target_days),
+                'state': 'sent',
+                'attempts': 1,
+                'sent_at': c.filed_at,
+                } for c in complaints if c.phone])
     transitions, to_write = [], []
     for complaint, (values, state) in zip(complaints, plans):
         steps = PATHS[state]
