@@ -26,6 +26,14 @@ def robots(page):
     return response
 
 
+@route('/favicon.ico', language=False)
+def favicon(page):
+    "Browsers ask for it whatever the page says"
+    response = page.redirect(page.site.static.url('favicon.svg'), 301)
+    response.headers['Cache-Control'] = 'public, max-age=86400'
+    return response
+
+
 @route('/sitemap.xml', language=False)
 def sitemap_xml(page):
     paths = ['/']

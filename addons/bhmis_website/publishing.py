@@ -4,6 +4,7 @@ draft/published workflow through buttons (published records appear on the
 public site from their publication date)."""
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, Workflow, fields
@@ -15,6 +16,8 @@ from . import sanitize
 from .exceptions import ContentError
 
 SLUG = re.compile(r'^[a-z0-9]+(?:-[a-z0-9]+)*$')
+# Publication dates are Balochistan's, whoever publishes or reads
+TIMEZONE = ZoneInfo('Asia/Karachi')
 SLUG_MAX = 80
 
 
@@ -59,7 +62,7 @@ class Publishing(Workflow):
 
     @classmethod
     def today(cls):
-        return Pool().get('ir.date').today()
+        return Pool().get('ir.date').today(timezone=TIMEZONE)
 
     @classmethod
     @ModelView.button

@@ -49,7 +49,7 @@ class WebsiteTestCase(ModuleTestCase):
         "Only published records dated today or before are public"
         pool = Pool()
         News = pool.get('bhmis.web.news')
-        today = pool.get('ir.date').today()
+        today = News.today()
         draft, later, dated = News.create([
                 {'slug': 'a', 'title': "A", 'kind': 'news'},
                 {'slug': 'b', 'title': "B", 'kind': 'notice',
