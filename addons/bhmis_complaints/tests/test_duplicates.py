@@ -12,12 +12,8 @@ from trytond.tests.test_tryton import with_transaction
 
 from bhmis_base.tests.tools import DBTestCase, as_user
 from bhmis_complaints.exceptions import ComplaintError
-from bhmis_complaints.tests.tools import (
-    FILED,
-    at,
-    public_values,
-    setup_offices,
-)
+from bhmis_complaints.tests import tools
+from bhmis_complaints.tests.tools import FILED, at, setup_offices
 
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
@@ -25,11 +21,9 @@ XRAY = "The X-ray machine of the hospital is broken since Monday"
 
 
 def file(when=FILED, **values):
-    Complaint = Pool().get('bhmis.complaint')
-    with at(when):
-        return Complaint.file_public(public_values(**dict({
-                        'category_code': 'equipment_not_working',
-                        'description': XRAY}, **values)))
+    return tools.file(when, **dict({
+                'category_code': 'equipment_not_working',
+                'description': XRAY}, **values))
 
 
 class DuplicatesTestCase(DBTestCase):

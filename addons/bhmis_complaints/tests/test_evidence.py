@@ -19,12 +19,7 @@ from bhmis_base.tests.tools import DBTestCase, as_user
 from bhmis_complaints import evidence
 from bhmis_complaints.complaint import utcnow
 from bhmis_complaints.exceptions import ComplaintError
-from bhmis_complaints.tests.tools import (
-    FILED,
-    at,
-    public_values,
-    setup_offices,
-)
+from bhmis_complaints.tests.tools import FILED, at, file, setup_offices
 from bhmis_hr.tests.tools import create_employee
 from bhmis_inventory.tests.tools import create_medicine
 
@@ -32,11 +27,6 @@ HOUR = dt.timedelta(hours=1)
 # FILED is 10:00 in Quetta on Monday 2 November 2026
 DAY = dt.date(2026, 11, 2)
 
-
-def file(when=FILED, **values):
-    Complaint = Pool().get('bhmis.complaint')
-    with at(when):
-        return Complaint.file_public(public_values(**values))
 
 
 def test_attendance_counts():

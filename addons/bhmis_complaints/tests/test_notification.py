@@ -19,22 +19,12 @@ from bhmis_complaints import notification
 from bhmis_complaints.exceptions import ComplaintError
 from bhmis_complaints.gateway import SECTION
 from bhmis_complaints.tests.test_gateway import Provider
-from bhmis_complaints.tests.tools import (
-    FILED,
-    at,
-    public_values,
-    setup_offices,
-)
+from bhmis_complaints.tests.tools import FILED, at, file, setup_offices
 
 DAY = dt.timedelta(days=1)
 HOUR = dt.timedelta(hours=1)
 MINUTE = dt.timedelta(minutes=1)
 
-
-def file(when=FILED, **values):
-    Complaint = Pool().get('bhmis.complaint')
-    with at(when):
-        return Complaint.file_public(public_values(**values))
 
 
 def clear_config_cache():

@@ -9,12 +9,7 @@ from trytond.tests.test_tryton import with_transaction
 
 from bhmis_base.tests.tools import DBTestCase, as_user
 from bhmis_complaints import report
-from bhmis_complaints.tests.tools import (
-    FILED,
-    at,
-    public_values,
-    setup_offices,
-)
+from bhmis_complaints.tests.tools import FILED, at, file, setup_offices
 
 DAY = dt.timedelta(days=1)
 D = dt.date
@@ -32,11 +27,6 @@ def test_period_domain():
         report.period_domain(date_from=D(2026, 11, 2),
             date_to=D(2026, 11, 1))
 
-
-def file(when, **values):
-    Complaint = Pool().get('bhmis.complaint')
-    with at(when):
-        return Complaint.file_public(public_values(**values))
 
 
 class ReportPeriodTestCase(DBTestCase):

@@ -65,3 +65,11 @@ def public_values(**values):
             'channel': 'web',
             'attachments': [],
             }, **values)
+
+
+def file(when=FILED, **values):
+    "File a public complaint of public_values(**values) at when"
+    Complaint = Pool().get('bhmis.complaint')
+    with at(when):
+        return Complaint.file_public(public_values(**values))
+
