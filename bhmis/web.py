@@ -53,6 +53,11 @@ class SecurityHeaders:
         ('Content-Security-Policy', "frame-ancestors 'none'"),
         ('X-Content-Type-Options', 'nosniff'),
         ('Referrer-Policy', 'same-origin'),
+        # The kiosk needs the camera of its own page, the public site's
+        # finder the visitor's location; nothing needs the rest
+        ('Permissions-Policy', 'camera=(self), microphone=(), '
+            'geolocation=(self), payment=(), usb=()'),
+        ('Cross-Origin-Opener-Policy', 'same-origin'),
         ]
 
     def __init__(self, app):

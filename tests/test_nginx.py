@@ -18,6 +18,7 @@ Run: python -m pytest tests/test_nginx.py
 """
 import contextlib
 import http.client
+import io
 import json
 import os
 import shutil
@@ -28,12 +29,15 @@ import time
 import urllib.request
 from pathlib import Path
 
+import numpy
 import pytest
+from PIL import Image
 from playwright import sync_api
 
 from tests import test_browser as back_office
 from tests.conftest import DEMO_PASSWORD, ROOT, copy_instance, free_port
 from tests.test_browser import TIMEOUT, BackOffice
+from tests.test_complaints_api import DESCRIPTION, FACILITY, multipart
 
 expect = sync_api.expect
 # The back office's browser fixture, one for the module
@@ -43,12 +47,11 @@ NGINX = shutil.which('nginx') or '/usr/sbin/nginx'
 CONFIG = ROOT / 'config' / 'nginx.conf'
 # The application sets these itself (bhmis/web.py, SecurityHeaders)
 APP_HEADERS = ['X-Frame-Options', 'Content-Security-Policy',
-    'X-Content-Type-Options', 'Referrer-Policy']
+    'X-Content-Type-Options', 'Referrer-Policy', 'Permissions-Policy',
+    'Cross-Origin-Opener-Policy']
 # nginx adds these
 PROXY_HEADERS = {
     'Strict-Transport-Security': 'max-age=63072000',
-    'Permissions-Policy': 'camera=(self)',
-    'Cross-Origin-Opener-Policy': 'same-origin',
     }
 # bhmis_attendance/routes.py and bhmis_complaints/routes.py: MAX_REQUEST
 ATTENDANCE_LIMIT = 2_000_000 * (8 + 1)
@@ -254,10 +257,11 @@ def test_plain_http_is_redirected_to_https(proxy):
         secure=False)
     assert status == 301
     assert headers['Location'] == proxy.url('/admin/?lang=ur')
-    # The app's own redirect (/ to the back office) keeps the https
+    # The app's own redirect (/ to the public site in the visitor's
+    # language) keeps the https
     status, headers, _ = proxy.request('GET', '/')
-    assert status in (301, 302)
-    assert headers['Location'] in ('/admin/', proxy.url('/admin/'))
+    assert status in (301, 302, 303, 307)
+    assert headers['Location'] in ('/ur/', proxy.url('/ur/'))
 
 
 def test_kiosk_and_health_through_https(proxy, node):
@@ -446,3 +450,50 @@ def test_node_down_gets_502_and_the_next_node_answers(tmp_path, node,
             assert (status, json.loads(body)) == (200, {'status': 'ok'})
     finally:
         pair.stop()
+
+
+def noise_png(size):
+    "A PNG of about size bytes: noise does not compress"
+    side = int((size / 3) ** 0.5)
+    pixels = numpy.random.default_rng(1129).integers(0, 256,
+        (side, side, 3), dtype=numpy.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, 'PNG', compress_level=0)
+    return buffer.getvalue()
+
+
+def test_public_site_and_complaints_through_nginx(proxy, node):
+    """The public site answers through https with every security header
+    once; a citizen's complaint with a 3 MB photo passes nginx to the API
+    and its tracking number answers; the site's complaint form takes the
+    same size (the application answers, not nginx's 413)"""
+    status, headers, body = proxy.request('GET', '/en/',
+        headers={'Accept-Encoding': 'identity'})
+    assert status == 200, body[:300]
+    assert b'1129' in body
+    for name in list(PROXY_HEADERS) + APP_HEADERS:
+        assert len(headers.get_all(name) or []) == 1, name
+
+    photo = noise_png(3_000_000)
+    assert len(photo) > 2 * 1024 * 1024, "above the default limit"
+    body, content_type = multipart({'category': 'medicine_unavailable',
+            'facility': FACILITY, 'description': DESCRIPTION,
+            'language': 'en'}, [('ors.png', photo)])
+    complaints = '/%s/bhmis/complaints' % node.db
+    status, _, answer = proxy.request('POST', complaints, body,
+        {'Content-Type': content_type})
+    assert status == 201, answer[:300]
+    number = json.loads(answer)['tracking_number']
+    status, _, answer = proxy.request('GET', '%s/%s' % (complaints, number))
+    assert status == 200, answer[:300]
+    assert json.loads(answer)['status'] == 'new'
+    admin = node.rpc()
+    complaint, = admin.model('bhmis.complaint', 'search',
+        [('tracking_number', '=', number)], 0, None, None)
+    assert admin.model('ir.attachment', 'search_count',
+        [('resource', '=', 'bhmis.complaint,%s' % complaint)]) == 1
+
+    status, _, answer = proxy.request('POST', '/en/complaints/new', body,
+        {'Content-Type': content_type})
+    assert b'<center>nginx</center>' not in answer, (status, answer[:300])
+    assert status != 413

@@ -80,6 +80,11 @@ def test_back_office_cannot_be_framed():
         assert "frame-ancestors 'none'" in response.headers[
             'Content-Security-Policy'], path
         assert response.headers['X-Content-Type-Options'] == 'nosniff'
+        # The camera (kiosk) and location (finder) for the site itself only
+        assert response.headers['Permissions-Policy'].startswith(
+            'camera=(self), microphone=(), geolocation=(self)'), path
+        assert response.headers['Cross-Origin-Opener-Policy'] == \
+            'same-origin', path
     # What the application sets itself is kept
     assert client.get('/admin/').headers['Referrer-Policy'] == 'no-referrer'
 
