@@ -49,9 +49,11 @@ def test_served_demo_logs_in(demo_server):
     codes = [f['code'] for f in rpc.model(
             'bhmis.facility', 'search_read', [], 0, None, None, ['code'])]
     assert len(codes) == 12, codes
+    with urllib.request.urlopen(demo_server.url('/admin/')) as response:
+        assert b'sao' in response.read().lower(), "the back office"
     with urllib.request.urlopen(demo_server.url('/')) as response:
-        assert response.url.endswith('/admin/'), "/ redirects to the client"
-        assert b'sao' in response.read().lower()
+        assert response.url.endswith('/ur/'), "/ opens the public site"
+        assert 'lang="ur"' in response.read().decode()
 
 
 def test_wrong_password_is_401(demo_server):

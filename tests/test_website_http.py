@@ -331,12 +331,14 @@ def test_no_internals_on_a_500(server):
 
 def test_burst_from_one_address_429(tmp_path_factory, demo_template):
     inst = serve_website(tmp_path_factory, demo_template, 'website_burst',
-        page_rate=30)
+        page_rate=6)
     try:
+        # 6 a minute refill one every 10 s (20 s for each of PostgreSQL's
+        # two workers): however slow the machine, most of 24 are refused
         statuses = [fetch(inst.url('/en/pages/about')).status
-            for _ in range(60)]
+            for _ in range(24)]
         assert statuses[0] == 200
-        assert statuses.count(429) >= 25, statuses
+        assert statuses.count(429) >= 12, statuses
         refused = fetch(inst.url('/en/'))
         assert refused.status == 429
         assert 'Too many requests' in refused.text

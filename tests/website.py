@@ -62,7 +62,9 @@ def website_server(tmp_path_factory, demo_template):
     inst.drop()
 
 
-@pytest.fixture(scope='session')
+# One Playwright may run at a time: each test module that names this
+# fixture starts its own and stops it when the module ends
+@pytest.fixture(scope='module')
 def browser():
     sync_api.expect.set_options(timeout=TIMEOUT)
     with sync_api.sync_playwright() as playwright:

@@ -4,6 +4,8 @@ news item: a PDF, checked by its content, not its name."""
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 
+from bhmis_base.guard import GuardedMixin
+
 from .exceptions import DocumentError
 
 MAX_SIZE = 10 * 1024 * 1024
@@ -22,7 +24,7 @@ def check_pdf(data):
     return None
 
 
-class Document(ModelSQL, ModelView):
+class Document(GuardedMixin, ModelSQL, ModelView):
     "Web Document"
     __name__ = 'bhmis.web.document'
     title = fields.Char("Title", required=True, translate=True, size=200)

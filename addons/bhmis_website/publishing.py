@@ -12,6 +12,8 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from bhmis_base.guard import GuardedMixin
+
 from . import sanitize
 from .exceptions import ContentError
 
@@ -21,7 +23,7 @@ TIMEZONE = ZoneInfo('Asia/Karachi')
 SLUG_MAX = 80
 
 
-class Publishing(Workflow):
+class Publishing(GuardedMixin, Workflow):
     __slots__ = ()
     slug = fields.Char("Slug", required=True, size=SLUG_MAX,
         help="The last part of the address: lower-case letters, digits and "
