@@ -26,21 +26,21 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
+from tests import test_browser as back_office
 from tests.conftest import copy_instance
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path('/usr/bin/chromium')
-CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic',
-    '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync']
 AXE = Path(os.environ.get('BHMIS_WEBSITE_ASSETS')
     or ROOT / 'var' / 'website' / 'node_modules') / 'axe-core' / 'axe.min.js'
-TIMEOUT = 30_000
 PHONE = {'width': 360, 'height': 740}
 LOCALES = {'ur': 'ur-PK', 'en': 'en-US'}
 # High enough for a test session's pages and forms from 127.0.0.1; the
 # rate-limit test serves its own copy with low limits
 RATES = {'PAGE_RATE': '100000', 'FORM_RATE': '100000'}
+TIMEOUT = back_office.TIMEOUT
+# Chromium as the back office's tests start it, one per test module (one
+# Playwright may run at a time)
+browser = back_office.browser
 
 
 def serve_website(tmp_path_factory, template, name, **settings):
@@ -60,19 +60,6 @@ def website_server(tmp_path_factory, demo_template):
     inst = serve_website(tmp_path_factory, demo_template, 'website')
     yield inst
     inst.drop()
-
-
-# One Playwright may run at a time: each test module that names this
-# fixture starts its own and stops it when the module ends
-@pytest.fixture(scope='module')
-def browser():
-    sync_api.expect.set_options(timeout=TIMEOUT)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-            headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-    sync_api.expect.set_options(timeout=5_000)
 
 
 class Phone:
