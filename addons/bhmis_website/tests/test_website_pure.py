@@ -172,10 +172,15 @@ def site():
     @routing.route('/test-form', methods=('POST',))
     def form(page):
         return page.render('error.html', code=400)
+    # No database: the error pages' menu reads none (on PostgreSQL, the
+    # pool would wait its 30 s timeout for a database that is not there)
+    menus = routing.MENUS[:]
+    routing.MENUS.clear()
     try:
         yield Site('no_such_db', installed=True)
     finally:
         del routing.ROUTES[-2:]
+        routing.MENUS[:] = menus
 
 
 @pytest.fixture
