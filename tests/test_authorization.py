@@ -247,9 +247,8 @@ TRYTON_MODELS = ('company.employee', 'attendance.line', 'attendance.sheet',
 # The demo roles (README): scoped to districts or facilities, or
 # province-wide; the provincial manager only reads
 SCOPED_ROLES = ('dho.quetta', 'incharge.civil', 'hr.quetta', 'store.quetta',
-    'focal.civil',
-    'complaints')
-UNRESTRICTED_ROLES = ('manager', 'hr.province', 'dhis2')
+    'focal.civil')
+UNRESTRICTED_ROLES = ('manager', 'hr.province', 'dhis2', 'complaints')
 READ_ONLY_ROLES = ('manager',)
 # Buttons the provincial manager presses all the same
 MANAGER_BUTTONS = {}

@@ -121,7 +121,16 @@ def test_hung_worker_replaced(tmp_path_factory, initialised_template):
         inst.serve()
         master = gunicorn_master(inst)
         workers = wait_for(lambda: children(master), message="worker")
-        hung = workers[0]
+
+        def ready():
+            log = (inst.var / 'serve.log').read_text()
+            return [pid for pid in workers
+                if "web worker %s ready" % pid in log]
+        # A worker stopped before its first heartbeat is never timed out
+        # (gunicorn compares its monotonic clock with the heartbeat file's
+        # creation time): stop one that serves
+        hung = wait_for(ready, message="worker ready")[0]
+        time.sleep(2)
         os.kill(hung, signal.SIGSTOP)
         wait_for(lambda: hung not in children(master), timeout=60,
             message="hung worker killed")

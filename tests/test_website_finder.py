@@ -59,9 +59,10 @@ def fresh(tmp_path_factory, demo_template):
 
 @pytest.fixture(scope='module')
 def cached(tmp_path_factory, demo_template):
-    "The small demo served with pages kept an hour"
+    """The small demo served with pages kept an hour, by one web process
+    (each process keeps its own pages)"""
     inst = serve_website(tmp_path_factory, demo_template, 'finder_cached',
-        cache_seconds='3600')
+        env={'BHMIS_WORKERS': '1'}, cache_seconds='3600')
     yield inst
     inst.drop()
 

@@ -43,10 +43,12 @@ TIMEOUT = back_office.TIMEOUT
 browser = back_office.browser
 
 
-def serve_website(tmp_path_factory, template, name, **settings):
+def serve_website(tmp_path_factory, template, name, env=None, **settings):
     """A copy of template's database served with the website; settings
-    are [bhmis_website] options (e.g. page_rate='30')"""
+    are [bhmis_website] options (e.g. page_rate='30'), env more variables
+    of the server (e.g. BHMIS_WORKERS)"""
     inst = copy_instance(tmp_path_factory, name, template)
+    inst.env.update(env or {})
     for option, value in {**RATES, **{k.upper(): v
                 for k, v in settings.items()}}.items():
         inst.env['TRYTOND_BHMIS_WEBSITE__%s' % option] = str(value)

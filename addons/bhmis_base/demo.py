@@ -6,7 +6,8 @@ Deterministic (seeded) and idempotent: re-loading creates nothing twice.
 from trytond.pool import Pool
 
 DEMO_PASSWORD = 'bhmis-demo'
-# login, name, group, districts (codes), facilities (codes)
+# login, name, group, districts (codes; None: the whole province),
+# facilities (codes)
 DEMO_USERS = [
     ('manager', "Provincial Manager", 'group_provincial_manager', [], []),
     ('dho.quetta', "DHO Quetta", 'group_dho', ['QUETTA'], []),
@@ -16,8 +17,9 @@ DEMO_USERS = [
     ('hr.quetta', "HR Officer Quetta", 'group_hr_officer', ['QUETTA'], []),
     ('store.quetta', "Store Keeper Quetta", 'group_store_keeper', [],
         ['QUETTA-DS-001']),
+    # The 1129 cell answers the whole province's complaints
     ('complaints', "Complaint Officer 1129", 'group_complaint_officer',
-        ['QUETTA', 'PISHIN'], []),
+        None, []),
     ('dhis2', "DHIS2 Administrator", 'group_dhis2_admin', [], []),
     ]
 SMALL = {
@@ -155,13 +157,14 @@ def _users():
     for login, name, group, district_codes, facility_codes in DEMO_USERS:
         if login in existing:
             continue
-        districts = District.search([('code', 'in', district_codes)])
+        districts = District.search([('code', 'in', district_codes or [])])
         facilities = Facility.search([('code', 'in', facility_codes)])
         to_create.append({
                 'login': login,
                 'name': name,
                 'password': DEMO_PASSWORD,
                 'groups': [('add', [ModelData.get_id('bhmis_base', group)])],
+                'bhmis_province': district_codes is None,
                 'bhmis_districts': [('add', [d.id for d in districts])],
                 'bhmis_facilities': [('add', [f.id for f in facilities])],
                 })
