@@ -466,6 +466,37 @@ def seed(world):
         reply = attendance_api.API(world.server).checkin(key,
             [coffee_jpeg()], attendance_api.noon(1))
         assert reply.status == 200, reply
+    # Faces (the demo enrols nobody in Pishin): the astronaut for two
+    # employees of Pishin, the second a duplicate of the first, with their
+    # biometric log
+    photo = world.server.var / 'astronaut.jpg'
+    Image.fromarray(skimage_data.astronaut()).save(photo, 'JPEG')
+    staff = admin.model('company.employee', 'search_read',
+        [('facility.district.code', '=', 'PISHIN'),
+            ('hr_status', '=', 'active')],
+        0, 2, [('id', 'ASC')], ['personnel_number', 'facility', 'designation'])
+    numbers = [e['personnel_number'] for e in staff]
+    assert len(numbers) == 2, numbers
+    for number in numbers:
+        world.server.bhmis('attendance', 'enrol', '--employee', number,
+            str(photo), check=False)
+    assert admin.model('bhmis.attendance.duplicate_flag', 'search_count',
+        []), "no duplicate face flagged"
+    # A follow-up call on a resolved complaint of Pishin (the demo has none)
+    resolved = admin.model('bhmis.complaint', 'search',
+        [('state', '=', 'resolved'), ('district.code', '=', 'PISHIN')],
+        0, 1, [('id', 'ASC')])
+    assert resolved, "no resolved complaint in Pishin"
+    create('bhmis.complaint.call', {'complaint': resolved[0],
+            'outcome': 'unreachable', 'note': "No answer"})
+    # A transfer inside Pishin, out of every Quetta role's scope
+    create('bhmis.transfer', {'employee': staff[1]['id'],
+            'to_facility': first('bhmis.facility', [
+                    ('district.code', '=', 'PISHIN'),
+                    ('type', '!=', 'district_store'),
+                    ('id', '!=', staff[1]['facility'])]),
+            'to_designation': staff[1]['designation'],
+            'type': choice('bhmis.transfer', 'type')})
     # Singletons stored (until written, deleting one deletes nothing)
     for model in SINGLETONS:
         row = world.rows(model)[0]
