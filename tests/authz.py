@@ -23,13 +23,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from bhmis_base.scope import rule_leaves
 from tests.rpc import RPCError
 
 EVERYONE = 'everyone'
-# The rule groups that bhmis_base.scope installs
-SCOPE_RULE_NAME = "BHMIS: the user's districts and facilities"
-SCOPE_WRITE_RULE_NAME = (
-    "BHMIS: changed only by who holds every end (create, write, delete)")
 # Roles whose scope is the whole province (bhmis_base.res)
 PROVINCE_WIDE_GROUPS = ('bhmis_base.group_admin',
     'bhmis_base.group_provincial_manager', 'bhmis_base.group_dhis2_admin')
@@ -351,24 +348,6 @@ def button_names(arch):
         if name and (not kind or kind.group(1) != 'action'):
             names.append(html.unescape(name.group(1)))
     return names
-
-
-def rule_leaves(domain, found=None):
-    "The (path, operator, value, [model]) leaves of a decoded rule domain"
-    found = [] if found is None else found
-    if isinstance(domain, dict):
-        if domain.get('__class__') == 'If':
-            # If(bhmis_unrestricted, [], clause): the clause
-            rule_leaves(domain['e'], found)
-    elif isinstance(domain, list):
-        if (len(domain) >= 3 and isinstance(domain[0], str)
-                and domain[0] not in {'AND', 'OR'}
-                and not isinstance(domain[1], list)):
-            found.append(domain)
-        else:
-            for item in domain:
-                rule_leaves(item, found)
-    return found
 
 
 def decode_rules(domains, write=False):

@@ -36,11 +36,10 @@ import pytest
 from PIL import Image
 from skimage import data as skimage_data
 
+from bhmis_base.scope import SCOPE_RULE_NAME, SCOPE_WRITE_RULE_NAME
 from tests import test_attendance_api as attendance_api
 from tests.authz import (
     EVERYONE,
-    SCOPE_RULE_NAME,
-    SCOPE_WRITE_RULE_NAME,
     STATE_FIELDS,
     TALLY,
     CellScoped,

@@ -57,25 +57,14 @@ def demo_logins():
     return logins
 
 
-def rule_leaves(domain, found):
-    "The (path, operator, value, [model]) leaves of a decoded rule domain"
-    if isinstance(domain, dict) and domain.get('__class__') == 'If':
-        rule_leaves(domain['e'], found)
-    elif isinstance(domain, list):
-        if (len(domain) >= 3 and isinstance(domain[0], str)
-                and domain[0] not in {'AND', 'OR'}
-                and not isinstance(domain[1], list)):
-            found.append(domain)
-        else:
-            for item in domain:
-                rule_leaves(item, found)
-    return found
-
-
 def model_scope(pool, model):
     """The scope of model's records: (seen through, changed holding), as
     texts, from its BHMIS rules (or those of the record it belongs to)"""
-    from bhmis_base.scope import SCOPE_RULE_NAME, SCOPE_WRITE_RULE_NAME
+    from bhmis_base.scope import (
+        SCOPE_RULE_NAME,
+        SCOPE_WRITE_RULE_NAME,
+        rule_leaves,
+    )
     Rule = pool.get('ir.rule')
 
     cell = []

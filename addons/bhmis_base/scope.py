@@ -138,6 +138,27 @@ def install_scope_rule(model_name, domain, name=SCOPE_RULE_NAME, read=True):
     Pool().get('ir.rule')._domain_get_cache.clear()
 
 
+def rule_leaves(domain, found=None):
+    """The [path, operator, value, (model)] leaves of a rule domain as
+    install_scope_rule stores it (decoded from JSON), for those who read
+    the rules back: the access table (tools/access_table.py) and the
+    authorization tests"""
+    found = [] if found is None else found
+    if isinstance(domain, dict):
+        if domain.get('__class__') == 'If':
+            # If(bhmis_unrestricted, [], clause): the clause
+            rule_leaves(domain['e'], found)
+    elif isinstance(domain, list):
+        if (len(domain) >= 3 and isinstance(domain[0], str)
+                and domain[0] not in {'AND', 'OR'}
+                and not isinstance(domain[1], list)):
+            found.append(domain)
+        else:
+            for item in domain:
+                rule_leaves(item, found)
+    return found
+
+
 class ProvinceCatalogueMixin:
     """A catalogue of the whole province (cadres, leave types, shifts):
     everyone with access reads it, only province-wide users change it, so

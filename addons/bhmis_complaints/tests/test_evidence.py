@@ -252,8 +252,11 @@ class EvidenceTestCase(DBTestCase):
         now = utcnow()
         breakdown, = Maintenance.create([{'equipment': item.id,
                     'type': 'corrective', 'reported': now - HOUR}])
+        # The incident now, not an hour ago: the breakdown's status change
+        # is dated now, and an hour earlier may be the day before in
+        # Pakistan (between 19:00 and 20:00 UTC)
         complaint = file(when=now, category_code='equipment_not_working',
-            incident_at=now - HOUR)
+            incident_at=now)
         Complaint.write([complaint], {'equipment': item.id})
         with at(now):
             Complaint.compute_evidence([complaint])
