@@ -741,7 +741,10 @@ def names_record(world, model, row, answer):
 
 # Refusals Tryton makes to everyone, administrator included: as good as
 # access control's
-REFUSED_TO_ALL = ("users cannot be deleted",)
+REFUSED_TO_ALL = ("users cannot be deleted",
+    # A dispatch is done by its receiver's Confirm Delivery, never by Done
+    # (bhmis_inventory.dispatch)
+    "with Confirm Delivery, giving the quantities that arrived")
 
 
 def conclude(failures, inconclusive):
