@@ -192,6 +192,40 @@ class Buffered:
                 body.close()
 
 
+class DrainInput:
+    """Read what is left of a request's body once it is answered, up to
+    limit bytes.
+
+    An application may answer before reading the body (401 for a wrong
+    device key, 413, 429); the server then closes a socket with unread
+    bytes, which sends a reset instead of the answer: nginx, still sending
+    the body, reports 502 and the client never learns why.  The limit is
+    above nginx's largest (config/nginx.conf); a larger body sent straight
+    to the server is cut."""
+
+    def __init__(self, app, limit=32 << 20, piece=1 << 20):
+        self.app, self.limit, self.piece = app, limit, piece
+
+    def __call__(self, environ, start_response):
+        return ClosingIterator(self.app(environ, start_response),
+            lambda: self.drain(environ))
+
+    def drain(self, environ):
+        stream = environ.get('wsgi.input')
+        try:
+            left = min(int(environ.get('CONTENT_LENGTH') or 0), self.limit)
+        except ValueError:
+            return
+        while stream is not None and left > 0:
+            try:
+                chunk = stream.read(min(left, self.piece))
+            except (OSError, ValueError):
+                return
+            if not chunk:
+                return
+            left -= len(chunk)
+
+
 def make_app(tryton_app, settings=None, probe=None):
     """BHMIS's WSGI application around Tryton's.
 
@@ -218,11 +252,12 @@ def make_app(tryton_app, settings=None, probe=None):
         if environ.get('PATH_INFO', '') in {'', '/'}:
             return redirect(ADMIN_PREFIX + '/')(environ, start_response)
         return tryton_app(environ, start_response)
-    return metrics.RequestMetrics(SecurityHeaders(DispatcherMiddleware(root, {
+    return DrainInput(metrics.RequestMetrics(SecurityHeaders(
+        DispatcherMiddleware(root, {
             ADMIN_PREFIX: CookiePath(tryton_app, ADMIN_PREFIX),
             '/health': health.Health(probe),
             '/metrics': metrics.MetricsEndpoint(networks, database),
-            })), routes)
+            })), routes))
 
 
 def website_assets():

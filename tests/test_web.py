@@ -125,3 +125,50 @@ def test_inputs_the_database_cannot_take():
     assert response.status_code == 503
     assert b'sqlite' not in response.get_data()
     assert b'/var/db' not in response.get_data()
+
+
+def refusing(environ, start_response):
+    "An application that answers 401 without reading the body"
+    return Response('{"reason": "unauthorized"}', status=401,
+        content_type='application/json')(environ, start_response)
+
+
+def posted(size):
+    from werkzeug.test import EnvironBuilder
+    return EnvironBuilder(method='POST', path='/db/bhmis/attendance/checkin',
+        data=b'x' * size,
+        content_type='multipart/form-data; boundary=x').get_environ()
+
+
+def test_refused_body_read_before_the_connection_closes():
+    """An answer given before the body is read (a wrong device key) reaches
+    the client: the server has read the whole body when it closes, so that
+    the socket is not reset under nginx (502 instead of the 401)"""
+    environ = posted(18_000_000)
+    statuses = []
+    result = make_app(refusing)(environ,
+        lambda status, headers, exc_info=None: statuses.append(status))
+    assert b''.join(result) == b'{"reason": "unauthorized"}'
+    assert statuses == ['401 UNAUTHORIZED']
+    assert environ['wsgi.input'].tell() == 0, "nothing read while answering"
+    result.close()
+    assert environ['wsgi.input'].tell() == 18_000_000
+
+
+def test_drained_up_to_a_limit():
+    "A body larger than any route takes is read only up to the limit"
+    from bhmis.web import DrainInput
+    environ = posted(5 << 20)
+    result = DrainInput(refusing, limit=1 << 20, piece=1 << 16)(environ,
+        lambda *args: None)
+    list(result)
+    result.close()
+    assert environ['wsgi.input'].tell() == 1 << 20
+    # A body already read is not read again, a missing length reads nothing
+    environ = posted(1000)
+    environ['wsgi.input'].read()
+    DrainInput(refusing)(environ, lambda *args: None).close()
+    environ = posted(1000)
+    environ['CONTENT_LENGTH'] = 'many'
+    DrainInput(refusing)(environ, lambda *args: None).close()
+    assert environ['wsgi.input'].tell() == 0

@@ -40,9 +40,6 @@ PATH = '/<database_name>/bhmis/complaints'
 # Three attachments of 5 MiB and the fields around them
 MAX_REQUEST = attachments.MAX_FILES * attachments.MAX_SIZE + 1024 * 1024
 MAX_SMALL_REQUEST = 64 * 1024
-# A refused upload is read and dropped up to this much, so that the client
-# gets its 413 instead of a reset connection (as nginx's lingering close)
-MAX_DRAIN = 64 * 1024 * 1024
 # Every status lookup answers in at least this time, found or not, so that
 # timing does not tell which numbers exist
 LOOKUP_FLOOR = 0.15
@@ -103,20 +100,9 @@ def request_language(request, payload=None):
     return request.accept_languages.best_match(['en', 'ur']) or 'en'
 
 
-def drain(request):
-    "Read and drop the body of a refused request, up to MAX_DRAIN"
-    stream = request.environ.get('wsgi.input')
-    left = min(request.content_length or 0, MAX_DRAIN)
-    while stream is not None and left > 0:
-        chunk = stream.read(min(left, 1024 * 1024))
-        if not chunk:
-            break
-        left -= len(chunk)
-
-
 def check_size(request, maximum):
     if (request.content_length or 0) > maximum:
-        drain(request)
+        # The unread body is read by bhmis.web.DrainInput
         raise Refused('too_large', max=maximum // (1024 * 1024) or 1)
 
 

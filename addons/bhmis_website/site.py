@@ -159,8 +159,8 @@ class Site:
 
     def dispatch(self, page):
         request = page.request
+        # A refused body is read by bhmis.web.DrainInput
         if not self.pages.allow(request.remote_addr):
-            drain(request)
             return self.error_page(page, 429)
         adapter = self.url_map.bind_to_environ(request.environ)
         endpoint, arguments = adapter.match()
@@ -168,12 +168,10 @@ class Site:
         func = self.endpoints[endpoint]
         if request.method == 'POST':
             if (request.content_length or 0) > func.max_body:
-                drain(request)
                 return self.error_page(page, 413)
             request.max_content_length = func.max_body
             request.max_form_memory_size = func.max_body
             if not self.forms.allow(request.remote_addr):
-                drain(request)
                 return self.error_page(page, 429)
             form = request.form
             if not csrf.check(csrf.token_of(request.cookies),
@@ -257,14 +255,3 @@ class Site:
 def static_cache():
     from .static import CACHE
     return CACHE
-
-
-def drain(request, limit=64 << 20):
-    "Read and drop a refused body so that the client reads its answer"
-    stream = request.environ.get('wsgi.input')
-    left = min(request.content_length or 0, limit)
-    while stream is not None and left > 0:
-        chunk = stream.read(min(left, 1 << 20))
-        if not chunk:
-            break
-        left -= len(chunk)
