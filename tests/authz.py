@@ -103,6 +103,7 @@ class Scoped(Expectation):
     via: the field whose model's rules apply (Tryton's __access__)
     buttons: (button, paths): the side that presses the button, when not
         every write path (the model's _button_scope)
+    readers: the roles that read the model at all (in their scope)
     """
     facilities: tuple = ()
     write: tuple = ()
@@ -111,6 +112,7 @@ class Scoped(Expectation):
     references: tuple = ()
     via: str = None
     buttons: tuple = ()
+    readers: object = EVERYONE
 
     def district_paths(self):
         if self.districts is not None:
@@ -124,6 +126,8 @@ class Scoped(Expectation):
         return tuple(dict.fromkeys(paths))
 
     def readable(self, world, role, row):
+        if self.readers != EVERYONE and role.login not in self.readers:
+            return False
         if role.unrestricted:
             return True
         if self.empty and not any(values_at(row, p) for p in self.empty):

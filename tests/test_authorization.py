@@ -64,6 +64,11 @@ CATALOGUE = Unscoped(readers=EVERYONE, editors=())
 HR_CATALOGUE = Unscoped(readers=EVERYONE, editors=('hr.province',))
 
 
+# Those who manage staff: who read personal records such as hours worked
+STAFF_MANAGERS = ('admin', 'manager', 'dho.quetta', 'incharge.civil',
+    'hr.quetta', 'hr.province')
+
+
 def by_employee(**kwargs):
     return Scoped(('employee.facility',), **kwargs)
 
@@ -179,9 +184,10 @@ KNOWN_MODELS = {
     'company.employee': Scoped(
         ('facility', 'transfers.from_facility', 'transfers.to_facility'),
         write=('facility',)),
-    'attendance.line': by_employee(),
-    'attendance.sheet': by_employee(),
-    'attendance.sheet.line': by_employee(),
+    # Hours worked: read by those who manage staff, in their scope
+    'attendance.line': by_employee(readers=STAFF_MANAGERS),
+    'attendance.sheet': by_employee(readers=STAFF_MANAGERS),
+    'attendance.sheet.line': by_employee(readers=STAFF_MANAGERS),
     'stock.location': Scoped(('facility', 'supplied_stores.facility',
             'parent.supplied_stores.facility', 'parent_store.facility',
             'parent.parent_store.facility'),
@@ -635,6 +641,12 @@ def test_search_shows_only_records_in_scope(world, model, login):
     TALLY['search'] += 1
     sees_all = isinstance(expectation, Unscoped) and expectation.readable(
         world, role, None)
+    readers = getattr(expectation, 'readers', EVERYONE)
+    if readers != EVERYONE and login not in readers:
+        assert answer.refused, "%s searches %s, which only %s read: %s" % (
+            login, model, ', '.join(readers), answer)
+        TALLY['search (no access)'] += 1
+        return
     if answer.refused and not sees_all:
         TALLY['search (no access)'] += 1
         return
