@@ -51,7 +51,9 @@ from tests.authz import (
     Unscoped,
     World,
     decode_rules,
+    values_at,
 )
+from tests.authz_reports import Places, report_wizards, run_report
 from tests.conftest import ROOT, copy_instance
 
 HR = ('hr.quetta', 'hr.province')
@@ -905,6 +907,143 @@ def test_delete_refused(world, model, login):
         return ('deleting %s %s' % (model, row['id']),
             world.call(login, model, 'delete', [row['id']]))
     conclude(*attempt(world, model, login, delete))
+
+
+# Report wizards --------------------------------------------------------
+
+# The back office's report wizards (Reports ›), each of whose reports every
+# role runs with no filter: a wizard the suite does not know fails it
+REPORT_WIZARDS = ('bhmis.attendance.report', 'bhmis.hr.report',
+    'bhmis.inventory.report')
+# Reports that name no district or facility on any row, or only the
+# reader's: nothing there to leak (checked: they must stay so)
+PLACELESS_REPORTS = {}
+# The models whose records a wizard's reports are made of: a row may name
+# a facility (and its district) of a record of these that the role reads
+# (a store keeper reads the stores their store supplies, an in-charge the
+# stores that supply them); a row of an employee (a personnel number) is
+# checked against the employees the role reads.  An employee moving in
+# from another district is read, so is her facility's row of counts.
+REPORT_SOURCES = {
+    'bhmis.attendance.report': ('bhmis.attendance.day', 'company.employee'),
+    'bhmis.hr.report': ('bhmis.sanctioned_post', 'company.employee'),
+    'bhmis.inventory.report': ('stock.location', 'bhmis.equipment'),
+    }
+
+
+def facilities_read(world, role, models):
+    "The facilities of the records of models that role reads"
+    key = ('facilities read', role.login, models)
+    if key not in world.cache:
+        found = set()
+        for model in models:
+            expectation = world.expectation(model)
+            for row in world.rows(model):
+                if expectation.readable(world, role, row):
+                    found |= values_at(row, 'facility')
+        world.cache[key] = found
+    return world.cache[key]
+
+
+def report_values(world, wizard):
+    """The start form's values other than its defaults: the daily
+    attendance of the demo's last day (the default, yesterday in Pakistan,
+    has none from 19:00 UTC on a template made before)"""
+    if wizard != 'bhmis.attendance.report':
+        return {}
+    day, = world.admin.model('bhmis.attendance.day', 'search_read', [], 0,
+        1, [('date', 'DESC')], ['date'])
+    return {'date': day['date']}
+
+
+def report_runs(world, wizard):
+    "{report: the administrator's Run} of wizard, run once"
+    key = ('reports', wizard)
+    if key not in world.cache:
+        reports = world.cache.setdefault('report wizards',
+            report_wizards(world.admin))[wizard]
+        world.cache[key] = {report: run_report(world.admin, wizard, report,
+                report_values(world, wizard)) for report in reports}
+    return world.cache[key]
+
+
+def places(world):
+    if 'places' not in world.cache:
+        world.cache['places'] = Places(world.admin)
+    return world.cache['places']
+
+
+def test_every_report_wizard_is_known(world):
+    found = report_wizards(world.admin)
+    world.cache['report wizards'] = found
+    assert set(found) == set(REPORT_WIZARDS), (
+        "REPORT_WIZARDS: add %s, remove %s" % (
+            sorted(set(found) - set(REPORT_WIZARDS)),
+            sorted(set(REPORT_WIZARDS) - set(found))))
+
+
+@pytest.mark.parametrize('wizard', REPORT_WIZARDS)
+def test_reports_have_rows_of_both_districts(world, wizard):
+    """As administrator every report names places of both demo districts
+    (so that a role's file tells whether it leaks), but those listed"""
+    for report, run in report_runs(world, wizard).items():
+        assert run.tables is not None, "admin running %s %s: %s" % (
+            wizard, report, run.refusal)
+        districts = set()
+        for _, rows in run.tables:
+            for row in rows:
+                seen, _, unknown = places(world).of_row(row)
+                assert not unknown, "%s %s names unknown places: %s" % (
+                    wizard, report, unknown[:5])
+                districts |= seen
+        if report in PLACELESS_REPORTS:
+            assert len(districts) < 2, (wizard, report)
+            continue
+        assert len(districts) >= 2, (
+            "%s %s shows the administrator %s district(s): the check of "
+            "the roles' files would tell nothing" % (
+                wizard, report, len(districts)))
+
+
+@pytest.mark.parametrize('wizard,login', cases(REPORT_WIZARDS, ROLES))
+def test_report_files_keep_to_the_scope(world, wizard, login):
+    """Finding 8: a report file run with no filter holds only the rows
+    of the reader's districts and facilities (the wizard reads as the
+    user); a role without the wizard is refused by access control"""
+    role = world.role(login)
+    where = places(world)
+    for report in report_runs(world, wizard):
+        run = run_report(world.client(login), wizard, report,
+            report_values(world, wizard))
+        TALLY['report file'] += 1
+        if run.tables is None:
+            assert run.refusal.refused, "%s running %s %s: %s" % (
+                login, wizard, report, run.refusal)
+            continue
+        if role.unrestricted:
+            continue
+        sources = facilities_read(world, role, REPORT_SOURCES[wizard])
+        seen_districts = world.districts_seen(role) | {
+            where.facility_district[f] for f in sources}
+        employees = world.expectation('company.employee')
+        for title, rows in run.tables:
+            for row in rows:
+                districts, facilities, unknown = where.of_row(row)
+                assert not unknown, (login, wizard, report, unknown)
+                employee = where.employee(row)
+                if employee is not None:
+                    # An employee's row: in scope when the role reads the
+                    # employee (posted there, or moving in or out)
+                    assert employees.readable(world, role, world.row(
+                            'company.employee', employee)), (
+                        "%s's %s (%s, sheet %s) shows an employee it does "
+                        "not read: %s" % (login, report, wizard, title, row))
+                    continue
+                out = (districts - seen_districts) or (
+                    facilities - sources)
+                assert not out, "%s's %s (%s, sheet %s) shows a row " \
+                    "out of its scope: %s" % (login, report, wizard,
+                        title, row)
 
 
 # The access table of the documentation ---------------------------------
