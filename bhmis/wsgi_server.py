@@ -7,6 +7,7 @@ max_requests requests; SIGHUP restarts the workers gracefully.  Tryton is
 imported in each worker after the fork: the master opens no database
 connection."""
 import argparse
+import faulthandler
 import os
 import shutil
 import sys
@@ -49,6 +50,9 @@ def child_exit(server, worker):
 
 
 def post_worker_init(worker):
+    # A worker killed by a fault in C code (SIGSEGV, SIGABRT) leaves the
+    # Python traceback of each of its threads in the error log
+    faulthandler.enable()
     print("bhmis: web worker %s ready" % os.getpid(), flush=True)
 
 

@@ -16,6 +16,10 @@ class ComplaintInputError(UserError):
         self.errors = dict(errors or {})
 
 
+class PhoneLimited(UserError):
+    "A phone number that filed its hour's complaints already"
+
+
 class FeedbackRefused(UserError):
     "A feedback on a complaint not resolved or already rated"
 

@@ -4,6 +4,7 @@ public status, rate the outcome, file or rate by SMS."""
 import datetime as dt
 import re
 
+from trytond import config
 from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
@@ -11,7 +12,7 @@ from trytond.transaction import Transaction, without_check_access
 from . import attachments, tracking
 from . import phone as phones
 from .complaint import FEEDBACK_DAYS
-from .exceptions import ComplaintInputError, FeedbackRefused
+from .exceptions import ComplaintInputError, FeedbackRefused, PhoneLimited
 
 # A rating by SMS: the tracking number, then 1-5 (and a comment)
 SMS_RATING = re.compile(
@@ -23,8 +24,33 @@ def iso(value):
     return value.replace(microsecond=0).isoformat() + 'Z' if value else None
 
 
+# The citizen's channels whose complaints a phone number files itself
+SELF_FILED = ('web', 'sms')
+
+
+def phone_rate():
+    "Complaints a phone number may file on the web and by SMS in an hour"
+    return max(1, config.getint('bhmis_complaints', 'phone_rate', default=5))
+
+
 class Complaint(metaclass=PoolMeta):
     __name__ = 'bhmis.complaint'
+
+    @classmethod
+    def check_phone_rate(cls, phone):
+        """Raise PhoneLimited when phone (normalised) filed phone_rate()
+        complaints on the web or by SMS in the last hour.  Counted in the
+        database: the limit holds in all, whatever the number of web
+        processes and nodes (an officer keying in calls is not limited)"""
+        since = cls.now() - dt.timedelta(hours=1)
+        with without_check_access():
+            count = cls.search_count([
+                    ('phone', '=', phone),
+                    ('channel', 'in', SELF_FILED),
+                    ('filed_at', '>=', since),
+                    ])
+        if count >= phone_rate():
+            raise PhoneLimited(gettext('bhmis_complaints.msg_phone_limited'))
 
     @classmethod
     def file_public(cls, values):
@@ -252,6 +278,7 @@ class Complaint(metaclass=PoolMeta):
                 gettext('bhmis_complaints.msg_public_input'),
                 errors={'description': gettext(
                         'bhmis_complaints.msg_sms_empty')})
+        cls.check_phone_rate(phone)
         Category = Pool().get('bhmis.complaint.category')
         with without_check_access():
             other, = Category.search([('code', '=', 'other')], limit=1)

@@ -33,7 +33,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from bhmis_attendance.ratelimit import RateLimiter
 
 from . import attachments, gateway, intake, tracking
-from .exceptions import ComplaintInputError, FeedbackRefused
+from .exceptions import ComplaintInputError, FeedbackRefused, PhoneLimited
 
 SECTION = 'bhmis_complaints'
 PATH = '/<database_name>/bhmis/complaints'
@@ -60,10 +60,8 @@ def per_minute(option, default):
 filing = RateLimiter(rate=per_minute('api_rate', 20))
 lookups = RateLimiter(rate=per_minute('lookup_rate', 120))
 wrong_secrets = RateLimiter(rate=per_minute('secret_failures', 10))
-# Per phone number and hour: complaints filed on the web with that number
-# (an officer keying in calls is not limited)
-phones = RateLimiter(rate=max(1, config.getint(SECTION, 'phone_rate',
-            default=5) // WORKERS), per=3600.0)
+# Per phone number and hour, complaints filed on the web or by SMS are
+# limited by the model (Complaint.check_phone_rate), in the database
 
 
 class Refused(Exception):
@@ -199,8 +197,10 @@ def _file(request, pool, payload, files, language, user_id):
             channels=channels)
         if errors:
             return Refused('invalid', errors=errors)
-        if (values.get('phone') and values['channel'] == 'web'
-                and not phones.allow(values['phone'])):
+        try:
+            if values.get('phone') and values['channel'] == 'web':
+                Complaint.check_phone_rate(values['phone'])
+        except PhoneLimited:
             return Refused('phone_limited')
         try:
             complaint = Complaint.file_public(values)
@@ -350,6 +350,9 @@ def _sms(request, pool, phone, text):
     with Transaction().set_context(language=language):
         try:
             complaint = Complaint.from_sms(phone, text)
+        except PhoneLimited:
+            Transaction().rollback()
+            return Refused('phone_limited')
         except ValueError:
             Transaction().rollback()
             return Refused('invalid', errors={
