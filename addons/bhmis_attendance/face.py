@@ -10,6 +10,7 @@ is imported (2 s), so it is imported on first use only, not when Tryton
 loads this module. doc/face.rst explains the settings and the figures.
 """
 import io
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
@@ -75,6 +76,13 @@ class FaceError(ValueError):
         self.code = code
         self.message = message or MESSAGES.get(code, code)
         super().__init__(self.message)
+
+
+# dlib's detector and networks keep their working buffers in the model
+# objects and release the GIL: two threads of a web worker running them at
+# once crashed the worker (SIGSEGV).  One call at a time per process; the
+# workers (processes) still run in parallel.
+DLIB = threading.Lock()
 
 
 def _api():
@@ -167,7 +175,9 @@ def detect(image, settings=FaceSettings(), upsample=None):
     if upsample is None:
         upsample = settings.upsample
     cut = 0.0 if settings.min_confidence is None else settings.min_confidence
-    rects, scores, _ = _api().face_detector.run(image, upsample, cut)
+    api = _api()
+    with DLIB:
+        rects, scores, _ = api.face_detector.run(image, upsample, cut)
     height, width = image.shape[:2]
     found = []
     for score, rect in sorted(zip(scores, rects), key=lambda x: -x[0]):
@@ -234,7 +244,9 @@ def encode(image, location):
     """The float32 (128,) encoding of the face at location in image, with
     no gate: for faces found or checked by other means"""
     image = _rgb(image)
-    encodings = _api().face_encodings(image, [location], num_jitters=1)
+    api = _api()
+    with DLIB:
+        encodings = api.face_encodings(image, [location], num_jitters=1)
     return numpy.asarray(encodings[0], dtype=numpy.float32)
 
 
@@ -303,7 +315,9 @@ def analyse_burst(frames, settings=FaceSettings(), liveness=True):
                 continue
             # Every frame with one face counts, blurred ones too: the
             # eyelids move fast and a blink is often blurred
-            landmarks = _api().face_landmarks(image, look.locations[:1])
+            api = _api()
+            with DLIB:
+                landmarks = api.face_landmarks(image, look.locations[:1])
             try:
                 ears[i] = face_ear(landmarks[0])
                 pitches[i] = face_pitch(landmarks[0])

@@ -5,6 +5,8 @@ JPEG-encoded as the kiosk sends them. Each photo is encoded once per
 module."""
 import io
 import struct
+import subprocess
+import sys
 import zlib
 
 import cv2
@@ -286,3 +288,28 @@ def test_burst_reasons(astronaut):
         == 'several_faces'
     assert code_of(analyse_burst, [coffee, coffee]) == 'no_face'
     assert code_of(analyse_burst, [dark, blurred, dark]) == 'too_dark'
+
+
+def test_threads_of_one_worker_share_the_engine():
+    """A web worker's threads check in at once: dlib's models run one call
+    at a time (two at once crashed the worker with SIGSEGV), in a child
+    process so that a crash fails this test instead of ending the run"""
+    script = (
+        "import threading\n"
+        "from skimage import data\n"
+        "from bhmis_attendance.face import analyse\n"
+        "image = data.astronaut()\n"
+        "first = analyse(image).location\n"
+        "found = []\n"
+        "def work():\n"
+        "    for _ in range(3):\n"
+        "        found.append(analyse(image).location)\n"
+        "threads = [threading.Thread(target=work) for _ in range(8)]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join() for t in threads]\n"
+        "assert found == [first] * 24, found\n"
+        "print('ok', len(found))\n")
+    result = subprocess.run([sys.executable, '-c', script],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ['ok', '24']
