@@ -56,7 +56,10 @@ class Complaint(metaclass=PoolMeta):
     def file_public(cls, values):
         """Create the complaint values describe (as intake.validate gives
         them) with its attachments; raise ComplaintInputError naming the
-        fields only the database can check, writing nothing"""
+        fields only the database can check, writing nothing; raise
+        PhoneLimited past the phone's complaints of the hour on the web"""
+        if values.get('phone') and values.get('channel', 'web') == 'web':
+            cls.check_phone_rate(values['phone'])
         pool = Pool()
         Category = pool.get('bhmis.complaint.category')
         Facility = pool.get('bhmis.facility')

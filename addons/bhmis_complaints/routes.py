@@ -60,8 +60,6 @@ def per_minute(option, default):
 filing = RateLimiter(rate=per_minute('api_rate', 20))
 lookups = RateLimiter(rate=per_minute('lookup_rate', 120))
 wrong_secrets = RateLimiter(rate=per_minute('secret_failures', 10))
-# Per phone number and hour, complaints filed on the web or by SMS are
-# limited by the model (Complaint.check_phone_rate), in the database
 
 
 class Refused(Exception):
@@ -198,12 +196,10 @@ def _file(request, pool, payload, files, language, user_id):
         if errors:
             return Refused('invalid', errors=errors)
         try:
-            if values.get('phone') and values['channel'] == 'web':
-                Complaint.check_phone_rate(values['phone'])
-        except PhoneLimited:
-            return Refused('phone_limited')
-        try:
             complaint = Complaint.file_public(values)
+        except PhoneLimited:
+            Transaction().rollback()
+            return Refused('phone_limited')
         except ComplaintInputError as error:
             Transaction().rollback()
             return Refused('invalid',
